@@ -1,0 +1,107 @@
+package io.skyrelay.connectors;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One container of objects in one store: an S3 or GCS bucket, an Azure container, or a directory
+ * on local disk. Keys are full object names inside the container ({@code photos/2024/a.jpg}).
+ *
+ * <p>Every operation throws a subclass of {@link StoreException} on failure; the message says what
+ * the user can do about it and never contains a credential. Implementations are thread-safe.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+  /** The container this store is bound to, with an empty prefix. */
+  StoreUri root();
+
+  /** The optional abilities this connector has, beyond the required operations. */
+  Set<Capability> capabilities();
+
+  /**
+   * One page of the listing of {@code request.prefix()}, in ascending key order. With a delimiter,
+   * keys that contain it after the prefix are rolled up into {@link ListPage#commonPrefixes()}.
+   */
+  ListPage list(ListRequest request);
+
+  /** Metadata of one object, including content type and user metadata. */
+  ObjectInfo head(String key);
+
+  /**
+   * Opens a stream over the object's bytes, or over {@code range} of them. The stream reads from
+   * the store as it is consumed; it never holds the whole object in memory.
+   *
+   * @param range the bytes to read, or {@code null} for the whole object
+   * @param ifMatch the ETag the object must still have, or {@code null}; when the object has
+   *     changed, {@link PreconditionFailedException} is thrown
+   */
+  InputStream read(String key, ByteRange range, String ifMatch);
+
+  /**
+   * Writes a whole object from {@code content}, which must deliver exactly {@code length} bytes.
+   * The object becomes visible only when complete.
+   */
+  WriteResult put(String key, InputStream content, long length, PutOptions options);
+
+  /** Deletes one object; deleting a key that does not exist is not an error. */
+  void delete(String key);
+
+  /**
+   * Deletes many objects, in as few requests as the store allows. Missing keys are not errors.
+   *
+   * @return the keys that could not be deleted, each with the reason; empty when all succeeded
+   */
+  BatchDeleteResult deleteAll(Collection<String> keys);
+
+  /** Multi-part assembly, when the store has it ({@link Capability#MULTIPART_UPLOAD}). */
+  default Optional<MultipartUploads> multipart() {
+    return Optional.empty();
+  }
+
+  /** Server-side copy, when the store has it ({@link Capability#SERVER_SIDE_COPY}). */
+  default Optional<ServerSideCopy> serverSideCopy() {
+    return Optional.empty();
+  }
+
+  /** Reads the whole listing of a prefix page by page, lazily. */
+  default Iterable<ObjectInfo> listAll(String prefix) {
+    return () ->
+        new Iterator<>() {
+          private ListPage page = list(ListRequest.of(prefix));
+          private int next;
+
+          @Override
+          public boolean hasNext() {
+            while (next >= page.objects().size() && page.nextPageToken() != null) {
+              page = list(ListRequest.of(prefix).withPageToken(page.nextPageToken()));
+              next = 0;
+            }
+            return next < page.objects().size();
+          }
+
+          @Override
+          public ObjectInfo next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            return page.objects().get(next++);
+          }
+        };
+  }
+
+  /** The whole listing of a prefix as a list; for small prefixes and tests. */
+  default List<ObjectInfo> listAllToList(String prefix) {
+    List<ObjectInfo> all = new ArrayList<>();
+    listAll(prefix).forEach(all::add);
+    return all;
+  }
+
+  @Override
+  void close();
+}

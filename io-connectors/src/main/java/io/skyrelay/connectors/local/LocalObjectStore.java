@@ -1,0 +1,725 @@
+package io.skyrelay.connectors.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.skyrelay.connectors.BatchDeleteResult;
+import io.skyrelay.connectors.ByteRange;
+import io.skyrelay.connectors.Capability;
+import io.skyrelay.connectors.CompletedPart;
+import io.skyrelay.connectors.InvalidKeyException;
+import io.skyrelay.connectors.ListPage;
+import io.skyrelay.connectors.ListPager;
+import io.skyrelay.connectors.ListRequest;
+import io.skyrelay.connectors.MultipartUploads;
+import io.skyrelay.connectors.ObjectInfo;
+import io.skyrelay.connectors.ObjectNotFoundException;
+import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.PreconditionFailedException;
+import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.connectors.ServerSideCopy;
+import io.skyrelay.connectors.StoreException;
+import io.skyrelay.connectors.StoreUri;
+import io.skyrelay.connectors.UploadHandle;
+import io.skyrelay.connectors.WriteResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Objects as files under one root directory. Writes go to a temporary file under {@code
+ * .skyrelay/tmp} and are renamed into place, so a reader sees the old object or the new one, never
+ * a part. Each object's content type, user metadata and MD5 live in a JSON file at the same
+ * relative path under {@code .skyrelay/meta}; the MD5 is the object's ETag. A file that was changed
+ * behind the store's back (its size or modification time no longer match the metadata) gets an
+ * ETag derived from its size and modification time, and no MD5.
+ */
+public final class LocalObjectStore implements ObjectStore, MultipartUploads, ServerSideCopy {
+
+  /** The store's own folder under the root; keys cannot start with it. */
+  public static final String INTERNAL_DIR = ".skyrelay";
+
+  private static final int MAX_NAME_BYTES = 255;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path root;
+  private final Path meta;
+  private final Path tmp;
+  private final Path uploads;
+
+  public LocalObjectStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+    this.meta = this.root.resolve(INTERNAL_DIR).resolve("meta");
+    this.tmp = this.root.resolve(INTERNAL_DIR).resolve("tmp");
+    this.uploads = this.root.resolve(INTERNAL_DIR).resolve("uploads");
+    try {
+      Files.createDirectories(tmp);
+    } catch (IOException e) {
+      throw translate("cannot create the store folder " + this.root, e);
+    }
+  }
+
+  @Override
+  public StoreUri root() {
+    return new StoreUri("file", null, root.toString(), "");
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.of(
+        Capability.MULTIPART_UPLOAD,
+        Capability.PART_COPY,
+        Capability.SERVER_SIDE_COPY,
+        Capability.CONDITIONAL_READ,
+        Capability.CONDITIONAL_CREATE,
+        Capability.CONTENT_MD5);
+  }
+
+  // ---- keys ---------------------------------------------------------------------------------
+
+  /** The file of a key, after refusing keys that could escape the root or that disks reject. */
+  Path fileOf(String key) {
+    if (key == null || key.isEmpty()) {
+      throw new InvalidKeyException("object key is empty");
+    }
+    if (key.startsWith("/") || key.startsWith("\\") || key.matches("^[A-Za-z]:.*")) {
+      throw new InvalidKeyException(
+          "key '" + key + "' is an absolute path; keys must be relative to the store root " + root);
+    }
+    if (key.indexOf('\0') >= 0) {
+      throw new InvalidKeyException("key '" + key.replace('\0', '?') + "' contains a NUL byte");
+    }
+    if (key.endsWith("/")) {
+      throw new InvalidKeyException(
+          "key '" + key + "' ends with '/'; a local disk cannot hold a file named like a folder");
+    }
+    for (String part : key.split("/", -1)) {
+      if (part.equals("..") || part.equals(".")) {
+        throw new InvalidKeyException(
+            "key '" + key + "' contains '" + part + "', which would leave the store root " + root);
+      }
+      if (part.isEmpty()) {
+        throw new InvalidKeyException("key '" + key + "' contains an empty path segment ('//')");
+      }
+      if (part.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        throw new InvalidKeyException(
+            "key '"
+                + abbreviate(key)
+                + "' has a segment longer than 255 bytes, which local file systems cannot store;"
+                + " split it with '/'");
+      }
+    }
+    if (key.equals(INTERNAL_DIR) || key.startsWith(INTERNAL_DIR + "/")) {
+      throw new InvalidKeyException(
+          "key '" + key + "' is inside " + INTERNAL_DIR + "/, which the local store keeps for itself");
+    }
+    Path file = root.resolve(key).normalize();
+    if (!file.startsWith(root) || file.equals(root)) {
+      throw new InvalidKeyException("key '" + key + "' would leave the store root " + root);
+    }
+    return file;
+  }
+
+  private Path metaOf(String key) {
+    return meta.resolve(key);
+  }
+
+  private static String abbreviate(String key) {
+    return key.length() <= 80 ? key : key.substring(0, 60) + "...(" + key.length() + " chars)";
+  }
+
+  // ---- metadata sidecars --------------------------------------------------------------------
+
+  /** What the store remembers of an object besides its bytes. */
+  record Sidecar(
+      String contentType, Map<String, String> metadata, String md5, long size, long mtimeMillis) {}
+
+  private Sidecar readSidecar(String key) {
+    Path m = metaOf(key);
+    try {
+      if (!Files.isRegularFile(m)) {
+        return null;
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> map = JSON.readValue(m.toFile(), Map.class);
+      @SuppressWarnings("unchecked")
+      Map<String, String> md = (Map<String, String>) map.getOrDefault("metadata", Map.of());
+      return new Sidecar(
+          (String) map.get("contentType"),
+          md,
+          (String) map.get("md5"),
+          ((Number) map.get("size")).longValue(),
+          ((Number) map.get("mtimeMillis")).longValue());
+    } catch (IOException | RuntimeException e) {
+      return null; // an unreadable sidecar is treated as absent: the object is still listed
+    }
+  }
+
+  private void writeSidecar(String key, Sidecar s) throws IOException {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("contentType", s.contentType());
+    map.put("metadata", s.metadata());
+    map.put("md5", s.md5());
+    map.put("size", s.size());
+    map.put("mtimeMillis", s.mtimeMillis());
+    Path t = tmp.resolve(UUID.randomUUID() + ".json");
+    JSON.writeValue(t.toFile(), map);
+    Path m = metaOf(key);
+    Files.createDirectories(m.getParent());
+    Files.move(t, m, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private ObjectInfo info(String key, Path file, BasicFileAttributes attrs, boolean withMeta) {
+    long size = attrs.size();
+    long mtime = attrs.lastModifiedTime().toMillis();
+    Sidecar s = readSidecar(key);
+    boolean valid = s != null && s.size() == size && s.mtimeMillis() == mtime;
+    String etag = valid ? s.md5() : Long.toHexString(mtime) + "-" + Long.toHexString(size);
+    return new ObjectInfo(
+        key,
+        size,
+        etag,
+        attrs.lastModifiedTime().toInstant(),
+        valid ? s.md5() : null,
+        valid ? s.contentType() : null,
+        valid && withMeta ? s.metadata() : Map.of(),
+        null);
+  }
+
+  // ---- required operations ------------------------------------------------------------------
+
+  @Override
+  public ListPage list(ListRequest request) {
+    String prefix = request.prefix();
+    int slash = prefix.lastIndexOf('/');
+    Path base = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+    List<ObjectInfo> all = new ArrayList<>();
+    if (Files.isDirectory(base) && base.normalize().startsWith(root)) {
+      Path internal = root.resolve(INTERNAL_DIR);
+      try (Stream<Path> walk = Files.walk(base)) {
+        walk.filter(p -> !p.startsWith(internal))
+            .forEach(
+                p -> {
+                  String key = toKey(p);
+                  if (key.startsWith(prefix)) {
+                    try {
+                      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                      if (a.isRegularFile()) {
+                        all.add(info(key, p, a, false));
+                      }
+                    } catch (NoSuchFileException gone) {
+                      // deleted while listing: not part of this listing
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  }
+                });
+      } catch (IOException | UncheckedIOException e) {
+        throw translate("listing " + root + "/" + prefix, e);
+      }
+    }
+    return ListPager.page(all, request);
+  }
+
+  private String toKey(Path p) {
+    return root.relativize(p).toString().replace('\\', '/');
+  }
+
+  @Override
+  public ObjectInfo head(String key) {
+    Path file = fileOf(key);
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      if (!a.isRegularFile()) {
+        throw notFound(key);
+      }
+      return info(key, file, a, true);
+    } catch (NoSuchFileException e) {
+      throw notFound(key);
+    } catch (IOException e) {
+      throw translate("reading attributes of " + key, e);
+    }
+  }
+
+  @Override
+  public InputStream read(String key, ByteRange range, String ifMatch) {
+    Path file = fileOf(key);
+    try {
+      FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+      try {
+        if (ifMatch != null) {
+          String etag = head(key).etag();
+          if (!etag.equals(ifMatch)) {
+            throw new PreconditionFailedException(
+                "object "
+                    + key
+                    + " changed since it was listed (ETag "
+                    + etag
+                    + ", expected "
+                    + ifMatch
+                    + "); list it again and retry");
+          }
+        }
+        long size = ch.size();
+        if (range == null) {
+          return Channels.newInputStream(ch);
+        }
+        if (range.first() >= size) {
+          throw new StoreException(
+              "range " + range.httpHeader() + " starts beyond the end of " + key + " (" + size
+                  + " bytes)");
+        }
+        ch.position(range.first());
+        long length = Math.min(range.length(), size - range.first());
+        return new BoundedInputStream(Channels.newInputStream(ch), length);
+      } catch (RuntimeException | IOException e) {
+        ch.close();
+        throw e;
+      }
+    } catch (NoSuchFileException e) {
+      throw notFound(key);
+    } catch (IOException e) {
+      throw translate("reading " + key, e);
+    }
+  }
+
+  @Override
+  public WriteResult put(String key, InputStream content, long length, PutOptions options) {
+    Path file = fileOf(key);
+    Path t = tmp.resolve(UUID.randomUUID().toString());
+    try {
+      MessageDigest md5 = md5();
+      long written;
+      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(t), md5)) {
+        written = content.transferTo(out);
+      }
+      if (written != length) {
+        throw new StoreException(
+            "writing " + key + ": expected " + length + " bytes but the source gave " + written);
+      }
+      return commit(key, file, t, HexFormat.of().formatHex(md5.digest()), options);
+    } catch (IOException e) {
+      throw translate("writing " + key, e);
+    } finally {
+      deleteQuietly(t);
+    }
+  }
+
+  /** Moves a complete temporary file into place and records its metadata. */
+  private WriteResult commit(String key, Path file, Path t, String md5Hex, PutOptions options)
+      throws IOException {
+    long size = Files.size(t);
+    long mtime = Files.getLastModifiedTime(t).toMillis();
+    createParents(key, file);
+    if (options.ifNoneMatch()) {
+      try {
+        Files.createLink(file, t); // link(2) fails if the name exists: an atomic create-if-absent
+      } catch (FileAlreadyExistsException e) {
+        throw new PreconditionFailedException(
+            "object " + key + " already exists and the write asked for If-None-Match: *");
+      }
+    } else {
+      Files.move(t, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+    writeSidecar(
+        key, new Sidecar(options.contentType(), options.metadata(), md5Hex, size, mtime));
+    return new WriteResult(key, size, md5Hex);
+  }
+
+  private void createParents(String key, Path file) throws IOException {
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (FileAlreadyExistsException e) {
+      throw new InvalidKeyException(
+          "cannot write "
+              + key
+              + ": "
+              + root.relativize(Path.of(e.getFile()))
+              + " is an object, and a local disk cannot also use it as a folder");
+    }
+    if (Files.isDirectory(file)) {
+      throw new InvalidKeyException(
+          "cannot write " + key + ": objects exist under " + key + "/ and it is a folder on disk");
+    }
+  }
+
+  @Override
+  public void delete(String key) {
+    Path file = fileOf(key);
+    try {
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(metaOf(key));
+      pruneEmptyParents(file.getParent(), root);
+      pruneEmptyParents(metaOf(key).getParent(), meta);
+    } catch (IOException e) {
+      throw translate("deleting " + key, e);
+    }
+  }
+
+  private static void pruneEmptyParents(Path dir, Path stop) {
+    while (dir != null && dir.startsWith(stop) && !dir.equals(stop)) {
+      try {
+        Files.delete(dir);
+      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+        return;
+      } catch (IOException e) {
+        return; // leaving an empty folder behind is harmless
+      }
+      dir = dir.getParent();
+    }
+  }
+
+  @Override
+  public BatchDeleteResult deleteAll(Collection<String> keys) {
+    Map<String, String> failed = new HashMap<>();
+    int deleted = 0;
+    for (String key : keys) {
+      try {
+        delete(key);
+        deleted++;
+      } catch (StoreException e) {
+        failed.put(key, e.getMessage());
+      }
+    }
+    return new BatchDeleteResult(deleted, failed);
+  }
+
+  // ---- server-side copy ---------------------------------------------------------------------
+
+  @Override
+  public Optional<ServerSideCopy> serverSideCopy() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public boolean canCopyFrom(ObjectStore source) {
+    return source instanceof LocalObjectStore;
+  }
+
+  @Override
+  public long maxCopySize() {
+    return Long.MAX_VALUE;
+  }
+
+  @Override
+  public WriteResult copy(
+      ObjectStore source,
+      String sourceKey,
+      String targetKey,
+      String ifMatch,
+      Map<String, String> extraMetadata) {
+    ObjectInfo src = source.head(sourceKey);
+    Map<String, String> md = new HashMap<>(src.metadata());
+    if (extraMetadata != null) {
+      md.putAll(extraMetadata);
+    }
+    try (InputStream in = source.read(sourceKey, null, ifMatch)) {
+      return put(targetKey, in, src.size(), PutOptions.of(src.contentType(), md));
+    } catch (IOException e) {
+      throw translate("copying " + sourceKey + " to " + targetKey, e);
+    }
+  }
+
+  // ---- multi-part ---------------------------------------------------------------------------
+
+  @Override
+  public Optional<MultipartUploads> multipart() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public long minPartSize() {
+    return 1;
+  }
+
+  @Override
+  public long maxPartSize() {
+    return 5L << 30;
+  }
+
+  @Override
+  public int maxParts() {
+    return 10_000;
+  }
+
+  @Override
+  public UploadHandle begin(String key, PutOptions options) {
+    fileOf(key);
+    UploadHandle h = new UploadHandle(key, UUID.randomUUID().toString(), options);
+    try {
+      Path dir = Files.createDirectories(uploads.resolve(h.uploadId()));
+      Map<String, Object> desc = new LinkedHashMap<>();
+      desc.put("key", key);
+      desc.put("contentType", options.contentType());
+      desc.put("metadata", options.metadata());
+      JSON.writeValue(dir.resolve("upload.json").toFile(), desc);
+      return h;
+    } catch (IOException e) {
+      throw translate("starting an upload of " + key, e);
+    }
+  }
+
+  private Path uploadDir(UploadHandle upload) {
+    if (!upload.uploadId().matches("[0-9a-f-]{36}")) {
+      throw new InvalidKeyException("'" + upload.uploadId() + "' is not an upload id of this store");
+    }
+    Path dir = uploads.resolve(upload.uploadId());
+    if (!Files.isDirectory(dir)) {
+      throw new ObjectNotFoundException(
+          "upload "
+              + upload.uploadId()
+              + " of "
+              + upload.key()
+              + " does not exist (completed or aborted already?)");
+    }
+    return dir;
+  }
+
+  private static void checkPartNumber(int partNumber) {
+    if (partNumber < 1 || partNumber > 10_000) {
+      throw new IllegalArgumentException("part number must be in 1..10000, got " + partNumber);
+    }
+  }
+
+  @Override
+  public CompletedPart uploadPart(
+      UploadHandle upload, int partNumber, InputStream content, long length) {
+    checkPartNumber(partNumber);
+    Path dir = uploadDir(upload);
+    Path t = tmp.resolve(UUID.randomUUID().toString());
+    try {
+      MessageDigest md5 = md5();
+      long written;
+      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(t), md5)) {
+        written = content.transferTo(out);
+      }
+      if (written != length) {
+        throw new StoreException(
+            "part "
+                + partNumber
+                + " of "
+                + upload.key()
+                + ": expected "
+                + length
+                + " bytes but the source gave "
+                + written);
+      }
+      Files.move(
+          t,
+          dir.resolve(Integer.toString(partNumber)),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      return new CompletedPart(partNumber, HexFormat.of().formatHex(md5.digest()), written);
+    } catch (IOException e) {
+      throw translate("uploading part " + partNumber + " of " + upload.key(), e);
+    } finally {
+      deleteQuietly(t);
+    }
+  }
+
+  @Override
+  public boolean canCopyPartFrom(ObjectStore source) {
+    return source instanceof LocalObjectStore;
+  }
+
+  @Override
+  public CompletedPart copyPart(
+      UploadHandle upload,
+      int partNumber,
+      ObjectStore source,
+      String sourceKey,
+      ByteRange range,
+      String ifMatch) {
+    try (InputStream in = source.read(sourceKey, range, ifMatch)) {
+      return uploadPart(upload, partNumber, in, range.length());
+    } catch (IOException e) {
+      throw translate("copying part " + partNumber + " from " + sourceKey, e);
+    }
+  }
+
+  @Override
+  public WriteResult complete(UploadHandle upload, List<CompletedPart> parts) {
+    Path dir = uploadDir(upload);
+    Path file = fileOf(upload.key());
+    Path t = tmp.resolve(UUID.randomUUID().toString());
+    List<CompletedPart> ordered = new ArrayList<>(parts);
+    ordered.sort((a, b) -> Integer.compare(a.partNumber(), b.partNumber()));
+    try {
+      MessageDigest md5 = md5();
+      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(t), md5)) {
+        for (CompletedPart p : ordered) {
+          Path part = dir.resolve(Integer.toString(p.partNumber()));
+          if (!Files.isRegularFile(part) || Files.size(part) != p.size()) {
+            throw new StoreException(
+                "part " + p.partNumber() + " of " + upload.key() + " is missing or incomplete;"
+                    + " upload it again before completing");
+          }
+          Files.copy(part, out);
+        }
+      }
+      WriteResult r =
+          commit(upload.key(), file, t, HexFormat.of().formatHex(md5.digest()), upload.options());
+      deleteTree(dir);
+      return r;
+    } catch (IOException e) {
+      throw translate("completing the upload of " + upload.key(), e);
+    } finally {
+      deleteQuietly(t);
+    }
+  }
+
+  @Override
+  public void abort(UploadHandle upload) {
+    Path dir = uploads.resolve(upload.uploadId()).normalize();
+    if (dir.startsWith(uploads) && !dir.equals(uploads)) {
+      deleteTree(dir);
+    }
+  }
+
+  @Override
+  public List<UploadHandle> listPending(String prefix) {
+    List<UploadHandle> pending = new ArrayList<>();
+    if (!Files.isDirectory(uploads)) {
+      return pending;
+    }
+    try (Stream<Path> dirs = Files.list(uploads)) {
+      for (Path dir : (Iterable<Path>) dirs::iterator) {
+        Path desc = dir.resolve("upload.json");
+        if (!Files.isRegularFile(desc)) {
+          continue;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> d = JSON.readValue(desc.toFile(), Map.class);
+        String key = (String) d.get("key");
+        if (key.startsWith(prefix)) {
+          @SuppressWarnings("unchecked")
+          Map<String, String> md = (Map<String, String>) d.get("metadata");
+          pending.add(
+              new UploadHandle(
+                  key,
+                  dir.getFileName().toString(),
+                  PutOptions.of((String) d.get("contentType"), md)));
+        }
+      }
+    } catch (IOException e) {
+      throw translate("listing pending uploads", e);
+    }
+    return pending;
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // a temporary file left behind is removed with the store's tmp folder
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(LocalObjectStore::deleteQuietly);
+    } catch (IOException ignored) {
+      // best effort: leftovers are only space
+    }
+  }
+
+  private ObjectNotFoundException notFound(String key) {
+    return new ObjectNotFoundException("object " + key + " does not exist under " + root);
+  }
+
+  private StoreException translate(String what, Exception e) {
+    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+    if (cause instanceof AccessDeniedException) {
+      return new io.skyrelay.connectors.AccessDeniedException(
+          what + ": permission denied on " + ((AccessDeniedException) cause).getFile()
+              + "; check the folder's owner and mode",
+          cause);
+    }
+    if (cause instanceof NoSuchFileException) {
+      return new ObjectNotFoundException(what + ": " + cause.getMessage() + " does not exist", cause);
+    }
+    return new StoreException(what + " failed: " + cause, cause);
+  }
+
+  @Override
+  public void close() {}
+
+  /** Stops after {@code remaining} bytes, so a ranged read never runs past its range. */
+  private static final class BoundedInputStream extends InputStream {
+    private final InputStream in;
+    private long remaining;
+
+    BoundedInputStream(InputStream in, long remaining) {
+      this.in = in;
+      this.remaining = remaining;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        remaining--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int n = in.read(buf, off, (int) Math.min(len, remaining));
+      if (n > 0) {
+        remaining -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+}
