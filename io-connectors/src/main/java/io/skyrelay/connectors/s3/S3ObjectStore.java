@@ -1,0 +1,552 @@
+package io.skyrelay.connectors.s3;
+
+import io.skyrelay.connectors.AccessDeniedException;
+import io.skyrelay.connectors.BatchDeleteResult;
+import io.skyrelay.connectors.ByteRange;
+import io.skyrelay.connectors.Capability;
+import io.skyrelay.connectors.CompletedPart;
+import io.skyrelay.connectors.InvalidKeyException;
+import io.skyrelay.connectors.ListPage;
+import io.skyrelay.connectors.ListRequest;
+import io.skyrelay.connectors.MultipartUploads;
+import io.skyrelay.connectors.ObjectInfo;
+import io.skyrelay.connectors.ObjectNotFoundException;
+import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.PreconditionFailedException;
+import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.connectors.Retrier;
+import io.skyrelay.connectors.ServerSideCopy;
+import io.skyrelay.connectors.StoreException;
+import io.skyrelay.connectors.StoreUri;
+import io.skyrelay.connectors.ThrottledException;
+import io.skyrelay.connectors.TransientStoreException;
+import io.skyrelay.connectors.UploadHandle;
+import io.skyrelay.connectors.WriteResult;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
+
+/**
+ * One S3 bucket. ETags are reported without quotes; for objects written in one request they are the
+ * content's MD5, which is reported as {@link ObjectInfo#md5()}. Multipart uploads follow S3's
+ * limits: parts of 5 MiB to 5 GiB (the last may be smaller), at most 10,000 of them.
+ */
+public final class S3ObjectStore implements ObjectStore, MultipartUploads, ServerSideCopy {
+
+  static final long MIN_PART = 5L << 20;
+  static final long MAX_PART = 5L << 30;
+  static final long MAX_COPY = 5L << 30;
+
+  private final String bucket;
+  private final S3Client s3;
+  private final String endpointIdentity;
+  private final boolean ownsClient;
+  private final Retrier retrier = Retrier.DEFAULT;
+
+  /**
+   * @param endpointIdentity endpoint and credential identity; two stores with the same identity
+   *     can copy between each other server-side
+   */
+  public S3ObjectStore(String bucket, S3Client s3, String endpointIdentity, boolean ownsClient) {
+    this.bucket = bucket;
+    this.s3 = s3;
+    this.endpointIdentity = endpointIdentity;
+    this.ownsClient = ownsClient;
+  }
+
+  @Override
+  public StoreUri root() {
+    return new StoreUri("s3", null, bucket, "");
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.allOf(Capability.class);
+  }
+
+  private static void checkKey(String key) {
+    if (key == null || key.isEmpty()) {
+      throw new InvalidKeyException("object key is empty");
+    }
+    if (key.getBytes(StandardCharsets.UTF_8).length > 1024) {
+      throw new InvalidKeyException(
+          "key '" + key.substring(0, 60) + "...' is longer than S3's limit of 1024 UTF-8 bytes");
+    }
+  }
+
+  // ---- required operations ------------------------------------------------------------------
+
+  @Override
+  public ListPage list(ListRequest request) {
+    ListObjectsV2Response r =
+        retrier.call(
+            "listing s3://" + bucket + "/" + request.prefix(),
+            () ->
+                s3.listObjectsV2(
+                    b -> {
+                      b.bucket(bucket).prefix(request.prefix()).maxKeys(request.maxKeys());
+                      if (request.delimiter() != null) {
+                        b.delimiter(request.delimiter());
+                      }
+                      if (request.pageToken() != null) {
+                        b.continuationToken(request.pageToken());
+                      }
+                    }),
+            e -> translate(e, "listing s3://" + bucket + "/" + request.prefix(), null));
+    List<ObjectInfo> objects = new ArrayList<>(r.contents().size());
+    for (S3Object o : r.contents()) {
+      String etag = unquote(o.eTag());
+      objects.add(
+          new ObjectInfo(
+              o.key(),
+              o.size(),
+              etag,
+              o.lastModified(),
+              md5Of(etag),
+              null,
+              Map.of(),
+              o.storageClassAsString()));
+    }
+    List<String> prefixes = r.commonPrefixes().stream().map(CommonPrefix::prefix).toList();
+    return new ListPage(
+        objects, prefixes, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
+  }
+
+  @Override
+  public ObjectInfo head(String key) {
+    checkKey(key);
+    HeadObjectResponse h =
+        retrier.call(
+            "head " + key,
+            () -> s3.headObject(b -> b.bucket(bucket).key(key)),
+            e -> translate(e, "reading metadata of", key));
+    String etag = unquote(h.eTag());
+    return new ObjectInfo(
+        key,
+        h.contentLength(),
+        etag,
+        h.lastModified(),
+        md5Of(etag),
+        h.contentType(),
+        h.metadata(),
+        h.storageClassAsString());
+  }
+
+  @Override
+  public InputStream read(String key, ByteRange range, String ifMatch) {
+    checkKey(key);
+    return retrier.call(
+        "read " + key,
+        () ->
+            s3.getObject(
+                b -> {
+                  b.bucket(bucket).key(key);
+                  if (range != null) {
+                    b.range(range.httpHeader());
+                  }
+                  if (ifMatch != null) {
+                    b.ifMatch(quote(ifMatch));
+                  }
+                }),
+        e -> translate(e, "reading", key));
+  }
+
+  @Override
+  public WriteResult put(String key, InputStream content, long length, PutOptions options) {
+    checkKey(key);
+    try {
+      var r =
+          s3.putObject(
+              b -> {
+                b.bucket(bucket).key(key).contentLength(length).metadata(options.metadata());
+                if (options.contentType() != null) {
+                  b.contentType(options.contentType());
+                }
+                if (options.ifNoneMatch()) {
+                  b.ifNoneMatch("*");
+                }
+              },
+              RequestBody.fromInputStream(content, length));
+      return new WriteResult(key, length, unquote(r.eTag()));
+    } catch (SdkException e) {
+      throw translate(e, "writing", key);
+    }
+  }
+
+  @Override
+  public void delete(String key) {
+    checkKey(key);
+    retrier.call(
+        "delete " + key,
+        () -> s3.deleteObject(b -> b.bucket(bucket).key(key)),
+        e -> translate(e, "deleting", key));
+  }
+
+  @Override
+  public BatchDeleteResult deleteAll(Collection<String> keys) {
+    Map<String, String> failed = new HashMap<>();
+    int deleted = 0;
+    List<String> all = new ArrayList<>(keys);
+    for (int i = 0; i < all.size(); i += 1000) {
+      List<ObjectIdentifier> batch =
+          all.subList(i, Math.min(all.size(), i + 1000)).stream()
+              .map(k -> ObjectIdentifier.builder().key(k).build())
+              .toList();
+      DeleteObjectsResponse r =
+          retrier.call(
+              "batch delete in s3://" + bucket,
+              () ->
+                  s3.deleteObjects(
+                      b ->
+                          b.bucket(bucket)
+                              .delete(Delete.builder().objects(batch).quiet(false).build())),
+              e -> translate(e, "deleting a batch of " + batch.size() + " objects in", null));
+      deleted += r.deleted().size();
+      r.errors().forEach(err -> failed.put(err.key(), err.code() + ": " + err.message()));
+    }
+    return new BatchDeleteResult(deleted, failed);
+  }
+
+  // ---- server-side copy ---------------------------------------------------------------------
+
+  @Override
+  public Optional<ServerSideCopy> serverSideCopy() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public boolean canCopyFrom(ObjectStore source) {
+    return source instanceof S3ObjectStore other
+        && other.endpointIdentity.equals(endpointIdentity);
+  }
+
+  @Override
+  public long maxCopySize() {
+    return MAX_COPY;
+  }
+
+  @Override
+  public WriteResult copy(
+      ObjectStore source,
+      String sourceKey,
+      String targetKey,
+      String ifMatch,
+      Map<String, String> extraMetadata) {
+    checkKey(targetKey);
+    S3ObjectStore src = requireSameEndpoint(source);
+    ObjectInfo srcInfo = extraMetadata == null || extraMetadata.isEmpty() ? null : src.head(sourceKey);
+    CopyObjectResponse r =
+        retrier.call(
+            "copy " + sourceKey,
+            () ->
+                s3.copyObject(
+                    b -> {
+                      b.sourceBucket(src.bucket)
+                          .sourceKey(sourceKey)
+                          .destinationBucket(bucket)
+                          .destinationKey(targetKey);
+                      if (ifMatch != null) {
+                        b.copySourceIfMatch(quote(ifMatch));
+                      }
+                      if (srcInfo != null) {
+                        Map<String, String> md = new HashMap<>(srcInfo.metadata());
+                        md.putAll(extraMetadata);
+                        b.metadataDirective(MetadataDirective.REPLACE).metadata(md);
+                        if (srcInfo.contentType() != null) {
+                          b.contentType(srcInfo.contentType());
+                        }
+                      }
+                    }),
+            e -> translate(e, "copying s3://" + src.bucket + "/" + sourceKey + " to", targetKey));
+    ObjectInfo written = head(targetKey);
+    return new WriteResult(
+        targetKey, written.size(), unquote(r.copyObjectResult().eTag()));
+  }
+
+  private S3ObjectStore requireSameEndpoint(ObjectStore source) {
+    if (!canCopyFrom(source)) {
+      throw new IllegalArgumentException(
+          "server-side copy into s3://"
+              + bucket
+              + " needs a source on the same S3 endpoint with the same credentials, not "
+              + source.root());
+    }
+    return (S3ObjectStore) source;
+  }
+
+  // ---- multi-part ---------------------------------------------------------------------------
+
+  @Override
+  public Optional<MultipartUploads> multipart() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public long minPartSize() {
+    return MIN_PART;
+  }
+
+  @Override
+  public long maxPartSize() {
+    return MAX_PART;
+  }
+
+  @Override
+  public int maxParts() {
+    return 10_000;
+  }
+
+  @Override
+  public UploadHandle begin(String key, PutOptions options) {
+    checkKey(key);
+    var r =
+        retrier.call(
+            "begin upload " + key,
+            () ->
+                s3.createMultipartUpload(
+                    b -> {
+                      b.bucket(bucket).key(key).metadata(options.metadata());
+                      if (options.contentType() != null) {
+                        b.contentType(options.contentType());
+                      }
+                    }),
+            e -> translate(e, "starting a multipart upload of", key));
+    return new UploadHandle(key, r.uploadId(), options);
+  }
+
+  @Override
+  public CompletedPart uploadPart(
+      UploadHandle upload, int partNumber, InputStream content, long length) {
+    try {
+      var r =
+          s3.uploadPart(
+              b ->
+                  b.bucket(bucket)
+                      .key(upload.key())
+                      .uploadId(upload.uploadId())
+                      .partNumber(partNumber)
+                      .contentLength(length),
+              RequestBody.fromInputStream(content, length));
+      return new CompletedPart(partNumber, unquote(r.eTag()), length);
+    } catch (SdkException e) {
+      throw translate(e, "uploading part " + partNumber + " of", upload.key());
+    }
+  }
+
+  @Override
+  public boolean canCopyPartFrom(ObjectStore source) {
+    return canCopyFrom(source);
+  }
+
+  @Override
+  public CompletedPart copyPart(
+      UploadHandle upload,
+      int partNumber,
+      ObjectStore source,
+      String sourceKey,
+      ByteRange range,
+      String ifMatch) {
+    S3ObjectStore src = requireSameEndpoint(source);
+    UploadPartCopyResponse r =
+        retrier.call(
+            "copy part " + partNumber + " of " + upload.key(),
+            () ->
+                s3.uploadPartCopy(
+                    b -> {
+                      b.sourceBucket(src.bucket)
+                          .sourceKey(sourceKey)
+                          .destinationBucket(bucket)
+                          .destinationKey(upload.key())
+                          .uploadId(upload.uploadId())
+                          .partNumber(partNumber)
+                          .copySourceRange(range.httpHeader());
+                      if (ifMatch != null) {
+                        b.copySourceIfMatch(quote(ifMatch));
+                      }
+                    }),
+            e ->
+                translate(
+                    e,
+                    "copying bytes " + range.httpHeader() + " of " + sourceKey + " into",
+                    upload.key()));
+    return new CompletedPart(partNumber, unquote(r.copyPartResult().eTag()), range.length());
+  }
+
+  @Override
+  public WriteResult complete(UploadHandle upload, List<CompletedPart> parts) {
+    List<software.amazon.awssdk.services.s3.model.CompletedPart> sorted =
+        parts.stream()
+            .sorted((a, b) -> Integer.compare(a.partNumber(), b.partNumber()))
+            .map(
+                p ->
+                    software.amazon.awssdk.services.s3.model.CompletedPart.builder()
+                        .partNumber(p.partNumber())
+                        .eTag(quote(p.etag()))
+                        .build())
+            .toList();
+    long size = parts.stream().mapToLong(CompletedPart::size).sum();
+    var r =
+        retrier.call(
+            "complete upload " + upload.key(),
+            () ->
+                s3.completeMultipartUpload(
+                    b ->
+                        b.bucket(bucket)
+                            .key(upload.key())
+                            .uploadId(upload.uploadId())
+                            .multipartUpload(
+                                CompletedMultipartUpload.builder().parts(sorted).build())),
+            e -> translate(e, "completing the multipart upload of", upload.key()));
+    return new WriteResult(upload.key(), size, unquote(r.eTag()));
+  }
+
+  @Override
+  public void abort(UploadHandle upload) {
+    try {
+      retrier.call(
+          "abort upload " + upload.key(),
+          () ->
+              s3.abortMultipartUpload(
+                  b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId())),
+          e -> translate(e, "aborting the multipart upload of", upload.key()));
+    } catch (ObjectNotFoundException alreadyGone) {
+      // NoSuchUpload: completed or aborted before
+    }
+  }
+
+  @Override
+  public List<UploadHandle> listPending(String prefix) {
+    List<UploadHandle> pending = new ArrayList<>();
+    String keyMarker = null;
+    String idMarker = null;
+    while (true) {
+      String km = keyMarker;
+      String im = idMarker;
+      ListMultipartUploadsResponse r =
+          retrier.call(
+              "list uploads",
+              () ->
+                  s3.listMultipartUploads(
+                      b -> b.bucket(bucket).prefix(prefix).keyMarker(km).uploadIdMarker(im)),
+              e -> translate(e, "listing pending multipart uploads in", null));
+      for (MultipartUpload u : r.uploads()) {
+        pending.add(new UploadHandle(u.key(), u.uploadId(), PutOptions.DEFAULT));
+      }
+      if (!Boolean.TRUE.equals(r.isTruncated())) {
+        return pending;
+      }
+      keyMarker = r.nextKeyMarker();
+      idMarker = r.nextUploadIdMarker();
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private static String unquote(String etag) {
+    if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+      return etag.substring(1, etag.length() - 1);
+    }
+    return etag;
+  }
+
+  private static String quote(String etag) {
+    return etag.startsWith("\"") || etag.equals("*") ? etag : "\"" + etag + "\"";
+  }
+
+  /** A single-request upload's ETag is the hex MD5 of its content; a multipart one has a '-'. */
+  private static String md5Of(String etag) {
+    return etag != null && etag.length() == 32 && etag.matches("[0-9a-fA-F]{32}")
+        ? etag.toLowerCase(java.util.Locale.ROOT)
+        : null;
+  }
+
+  private StoreException translate(Exception e, String action, String key) {
+    String what = key == null ? action + " s3://" + bucket : action + " s3://" + bucket + "/" + key;
+    if (e instanceof StoreException se) {
+      return se;
+    }
+    if (e instanceof S3Exception s3e) {
+      int status = s3e.statusCode();
+      String code =
+          s3e.awsErrorDetails() == null ? "" : String.valueOf(s3e.awsErrorDetails().errorCode());
+      if (status == 404 || code.equals("NoSuchKey") || code.equals("NoSuchBucket")) {
+        if (code.equals("NoSuchBucket")) {
+          return new ObjectNotFoundException(
+              what + ": bucket '" + bucket + "' does not exist at this endpoint; create it or"
+                  + " check the bucket name and the endpoint setting",
+              e);
+        }
+        if (code.equals("NoSuchUpload")) {
+          return new ObjectNotFoundException(
+              what + ": the multipart upload no longer exists (completed or aborted)", e);
+        }
+        return new ObjectNotFoundException(what + ": no such object", e);
+      }
+      if (status == 412 || code.equals("PreconditionFailed")) {
+        return new PreconditionFailedException(
+            what
+                + ": precondition failed (the object changed since its ETag was read, or it"
+                + " already exists); list it again and retry",
+            e);
+      }
+      if (status == 403 || status == 401) {
+        return new AccessDeniedException(
+            what
+                + ": access denied ("
+                + code
+                + "); check the credentials (store settings access-key-id/secret-access-key, or"
+                + " AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_PROFILE) and the bucket policy",
+            e);
+      }
+      if (status == 429 || status == 503 || code.equals("SlowDown")) {
+        return new ThrottledException(what + ": throttled by the store (" + code + ")", e);
+      }
+      if (status == 416) {
+        return new StoreException(what + ": the requested range is outside the object", e);
+      }
+      if (status >= 500) {
+        return new TransientStoreException(what + ": store error " + status + " " + code, e);
+      }
+      return new StoreException(what + ": " + status + " " + code, e);
+    }
+    if (e instanceof SdkClientException) {
+      return new TransientStoreException(
+          what + ": cannot reach the store (" + e.getMessage()
+              + "); check the endpoint setting or AWS_ENDPOINT_URL and the network",
+          e);
+    }
+    return new StoreException(what + " failed: " + e, e);
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) {
+      s3.close();
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.skyrelay.connectors.s3;
+
+import io.skyrelay.connectors.InvalidStoreUriException;
+import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.ObjectStoreProvider;
+import io.skyrelay.connectors.StoreSettings;
+import io.skyrelay.connectors.StoreUri;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * Opens S3 buckets. Settings, each falling back to the standard AWS configuration when absent:
+ *
+ * <ul>
+ *   <li>{@code endpoint}: else {@code AWS_ENDPOINT_URL_S3} / {@code AWS_ENDPOINT_URL}, else AWS
+ *   <li>{@code region}: else {@code AWS_REGION} / the profile's region, else {@code us-east-1}
+ *   <li>{@code access-key-id} + {@code secret-access-key} (+ {@code session-token}), or {@code
+ *       profile}: else the default chain (environment, profiles, container and instance roles)
+ *   <li>{@code path-style}: default true when an endpoint is overridden (what S3-compatible stores
+ *       need), false on AWS
+ *   <li>{@code max-connections}: HTTP connections per client, default 64
+ * </ul>
+ */
+public final class S3ObjectStoreProvider implements ObjectStoreProvider {
+
+  @Override
+  public String scheme() {
+    return "s3";
+  }
+
+  @Override
+  public ObjectStore open(StoreUri uri, StoreSettings settings) {
+    Optional<String> endpoint =
+        settings
+            .get("endpoint")
+            .or(() -> env("AWS_ENDPOINT_URL_S3"))
+            .or(() -> env("AWS_ENDPOINT_URL"));
+    S3ClientBuilder b = S3Client.builder();
+    String identity;
+    if (endpoint.isPresent()) {
+      try {
+        URI e = URI.create(endpoint.get());
+        if (e.getScheme() == null || e.getHost() == null) {
+          throw new IllegalArgumentException("no scheme or host");
+        }
+        b.endpointOverride(e);
+      } catch (IllegalArgumentException bad) {
+        throw new InvalidStoreUriException(
+            "S3 endpoint '"
+                + endpoint.get()
+                + "' is not a URL; expected something like http://127.0.0.1:9000");
+      }
+    }
+    b.forcePathStyle(settings.getBoolean("path-style", endpoint.isPresent()));
+    b.region(region(settings, endpoint.isPresent()));
+    AwsCredentialsProvider credentials;
+    Optional<String> keyId = settings.get("access-key-id");
+    if (keyId.isPresent()) {
+      String secret =
+          settings
+              .get("secret-access-key")
+              .orElseThrow(
+                  () ->
+                      new InvalidStoreUriException(
+                          "store setting access-key-id is set for "
+                              + uri
+                              + " but secret-access-key is not; set both or neither"));
+      credentials =
+          StaticCredentialsProvider.create(
+              settings
+                  .get("session-token")
+                  .<software.amazon.awssdk.auth.credentials.AwsCredentials>map(
+                      t -> AwsSessionCredentials.create(keyId.get(), secret, t))
+                  .orElseGet(() -> AwsBasicCredentials.create(keyId.get(), secret)));
+      identity = keyId.get();
+    } else if (settings.get("profile").isPresent()) {
+      credentials = ProfileCredentialsProvider.create(settings.get("profile").get());
+      identity = "profile:" + settings.get("profile").get();
+    } else {
+      credentials = DefaultCredentialsProvider.builder().build();
+      identity = "default";
+    }
+    b.credentialsProvider(credentials);
+    int maxConnections =
+        settings.get("max-connections").map(Integer::parseInt).orElse(64);
+    b.httpClientBuilder(
+        ApacheHttpClient.builder()
+            .maxConnections(maxConnections)
+            .connectionTimeout(Duration.ofSeconds(10))
+            .socketTimeout(Duration.ofSeconds(60)));
+    // Retries of throttled and failed calls are done by the connector's Retrier, once, with
+    // jitter; SDK retries on top of them would multiply the attempts.
+    b.overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()));
+    // S3-compatible stores differ in their support of the newer flexible checksums; end-to-end
+    // verification is done by the replication job, so only send checksums where S3 requires them.
+    b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
+    b.responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    return new S3ObjectStore(
+        uri.container(), b.build(), endpoint.orElse("aws") + "|" + identity, true);
+  }
+
+  private static Region region(StoreSettings settings, boolean customEndpoint) {
+    Optional<String> r = settings.get("region");
+    if (r.isPresent()) {
+      return Region.of(r.get());
+    }
+    try {
+      return new DefaultAwsRegionProviderChain().getRegion();
+    } catch (RuntimeException none) {
+      return Region.US_EAST_1;
+    }
+  }
+
+  private static Optional<String> env(String name) {
+    return Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank());
+  }
+}
