@@ -7,10 +7,11 @@ import java.util.List;
  *
  * @param objects objects in ascending key order
  * @param commonPrefixes with a delimiter: the rolled-up prefixes, each ending with the delimiter
- * @param nextPageToken pass to {@link ListRequest#withPageToken} for the next page; {@code null}
- *     on the last page
+ * @param nextPageToken pass to {@link ListRequest#withPageToken} for the next page; {@code null} on
+ *     the last page
  */
-public record ListPage(List<ObjectInfo> objects, List<String> commonPrefixes, String nextPageToken) {
+public record ListPage(
+    List<ObjectInfo> objects, List<String> commonPrefixes, String nextPageToken) {
 
   public ListPage {
     objects = List.copyOf(objects);

@@ -6,8 +6,8 @@ import java.util.TreeMap;
 
 /**
  * Cuts one page out of a complete listing, for stores that cannot page themselves (local disk) or
- * whose pages must be rebuilt: applies the delimiter roll-up, the page token (the last entry of
- * the previous page) and the page size.
+ * whose pages must be rebuilt: applies the delimiter roll-up, the page token (the last entry of the
+ * previous page) and the page size.
  */
 public final class ListPager {
 
@@ -29,8 +29,7 @@ public final class ListPager {
       }
       entries.put(key, o);
     }
-    var tail =
-        request.pageToken() == null ? entries : entries.tailMap(request.pageToken(), false);
+    var tail = request.pageToken() == null ? entries : entries.tailMap(request.pageToken(), false);
     List<ObjectInfo> objects = new ArrayList<>();
     List<String> prefixes = new ArrayList<>();
     String last = null;

@@ -4,8 +4,8 @@ package io.skyrelay.connectors;
  * A request for one page of a listing.
  *
  * @param prefix only keys starting with this; empty for all
- * @param delimiter roll keys up at this separator after the prefix (usually {@code "/"}), or
- *     {@code null} for a flat listing
+ * @param delimiter roll keys up at this separator after the prefix (usually {@code "/"}), or {@code
+ *     null} for a flat listing
  * @param pageToken the {@link ListPage#nextPageToken()} of the previous page, or {@code null}
  * @param maxKeys at most this many entries (objects plus common prefixes) in the page
  */

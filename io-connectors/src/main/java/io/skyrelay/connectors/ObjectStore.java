@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One container of objects in one store: an S3 or GCS bucket, an Azure container, or a directory
- * on local disk. Keys are full object names inside the container ({@code photos/2024/a.jpg}).
+ * One container of objects in one store: an S3 or GCS bucket, an Azure container, or a directory on
+ * local disk. Keys are full object names inside the container ({@code photos/2024/a.jpg}).
  *
  * <p>Every operation throws a subclass of {@link StoreException} on failure; the message says what
  * the user can do about it and never contains a credential. Implementations are thread-safe.

@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Removes credentials from text before it reaches an exception message or a log: every secret
- * value a {@link StoreSettings} was given, plus the shapes credentials take in URLs, headers and
+ * Removes credentials from text before it reaches an exception message or a log: every secret value
+ * a {@link StoreSettings} was given, plus the shapes credentials take in URLs, headers and
  * connection strings (SAS signatures, AWS signatures and credentials, account keys).
  */
 public final class Redactor {

@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Connection settings of one store (endpoint, region, credentials), as string properties. Values
- * of secret properties are registered with {@link Redactor} so that they never reach a message or
- * a log, and {@link #toString()} masks them.
+ * Connection settings of one store (endpoint, region, credentials), as string properties. Values of
+ * secret properties are registered with {@link Redactor} so that they never reach a message or a
+ * log, and {@link #toString()} masks them.
  *
  * <p>Properties (all optional; see the README for each store):
  *

@@ -60,7 +60,9 @@ public record StoreUri(String scheme, String account, String container, String p
         String[] parts = rest.split("/", 3);
         if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
           throw new InvalidStoreUriException(
-              "'" + text + "': Azure locations need an account and a container;"
+              "'"
+                  + text
+                  + "': Azure locations need an account and a container;"
                   + " expected az://account/container/prefix");
         }
         if (!parts[1].matches("[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}|\\$root")) {

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The behaviour every {@link ObjectStore} connector must have, run against a real server of each
  * store. A subclass opens the store (one container, shared by the tests of the class; every test
- * works under its own random prefix) and, where the server it runs against cannot do something
- * the real store can, names that gap in {@link #serverGap}: the affected test is then reported as
+ * works under its own random prefix) and, where the server it runs against cannot do something the
+ * real store can, names that gap in {@link #serverGap}: the affected test is then reported as
  * skipped with that reason, never as passed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -118,8 +118,7 @@ public abstract class ObjectStoreConformanceTest {
         capability == null || store.capabilities().contains(capability),
         () -> "connector does not declare " + capability);
     serverGap(feature)
-        .ifPresent(
-            reason -> assumeTrue(false, "not exercised on this test server: " + reason));
+        .ifPresent(reason -> assumeTrue(false, "not exercised on this test server: " + reason));
   }
 
   private List<String> keys(List<ObjectInfo> objects) {
@@ -159,10 +158,7 @@ public abstract class ObjectStoreConformanceTest {
     Map<String, String> md = Map.of("source-etag", "abc123", "owner", "team-data", "x", "1");
     byte[] data = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
     store.put(
-        key,
-        new ByteArrayInputStream(data),
-        data.length,
-        PutOptions.of("application/json", md));
+        key, new ByteArrayInputStream(data), data.length, PutOptions.of("application/json", md));
     ObjectInfo head = store.head(key);
     assertEquals("application/json", head.contentType());
     assertEquals(md, head.metadata());
@@ -233,7 +229,8 @@ public abstract class ObjectStoreConformanceTest {
     int pages = 0;
     String token = null;
     do {
-      ListPage page = store.list(ListRequest.of(base + "page/").withMaxKeys(10).withPageToken(token));
+      ListPage page =
+          store.list(ListRequest.of(base + "page/").withMaxKeys(10).withPageToken(token));
       assertTrue(page.objects().size() <= 10, "page larger than maxKeys");
       seen.addAll(keys(page.objects()));
       token = page.nextPageToken();
@@ -339,8 +336,7 @@ public abstract class ObjectStoreConformanceTest {
     List<CompletedPart> parts = new ArrayList<>();
     parts.add(mp.copyPart(h, 2, store, src, ByteRange.ofLength(partSize, partSize), etag));
     parts.add(mp.copyPart(h, 1, store, src, ByteRange.ofLength(0, partSize), etag));
-    parts.add(
-        mp.copyPart(h, 3, store, src, ByteRange.ofLength(2L * partSize, 500), etag));
+    parts.add(mp.copyPart(h, 3, store, src, ByteRange.ofLength(2L * partSize, 500), etag));
     mp.complete(h, parts);
     assertArrayEquals(data, readAll(base + "copy-target.bin"));
 
@@ -360,7 +356,10 @@ public abstract class ObjectStoreConformanceTest {
     byte[] data = randomBytes(50_000, 31);
     String src = base + "ssc-source";
     store.put(
-        src, new ByteArrayInputStream(data), data.length, PutOptions.of("text/plain", Map.of("a", "1")));
+        src,
+        new ByteArrayInputStream(data),
+        data.length,
+        PutOptions.of("text/plain", Map.of("a", "1")));
     String etag = store.head(src).etag();
     copier.copy(store, src, base + "ssc-target", etag, Map.of("source-etag", etag));
     ObjectInfo copy = store.head(base + "ssc-target");
@@ -391,7 +390,8 @@ public abstract class ObjectStoreConformanceTest {
     require(Feature.CONDITIONAL_CREATE, Capability.CONDITIONAL_CREATE);
     String key = base + "create-once";
     byte[] first = "first".getBytes(StandardCharsets.UTF_8);
-    store.put(key, new ByteArrayInputStream(first), first.length, PutOptions.DEFAULT.withIfNoneMatch());
+    store.put(
+        key, new ByteArrayInputStream(first), first.length, PutOptions.DEFAULT.withIfNoneMatch());
     byte[] second = "second".getBytes(StandardCharsets.UTF_8);
     assertThrows(
         PreconditionFailedException.class,
@@ -428,8 +428,7 @@ public abstract class ObjectStoreConformanceTest {
   @Test
   void missingObjectsGiveANotFoundErrorNamingTheKey() {
     String key = base + "no-such-object";
-    ObjectNotFoundException e =
-        assertThrows(ObjectNotFoundException.class, () -> store.head(key));
+    ObjectNotFoundException e = assertThrows(ObjectNotFoundException.class, () -> store.head(key));
     assertTrue(e.getMessage().contains(key), e.getMessage());
     assertThrows(ObjectNotFoundException.class, () -> readAll(key));
   }

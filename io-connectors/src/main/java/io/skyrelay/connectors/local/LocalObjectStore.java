@@ -57,8 +57,8 @@ import java.util.stream.Stream;
  * .skyrelay/tmp} and are renamed into place, so a reader sees the old object or the new one, never
  * a part. Each object's content type, user metadata and MD5 live in a JSON file at the same
  * relative path under {@code .skyrelay/meta}; the MD5 is the object's ETag. A file that was changed
- * behind the store's back (its size or modification time no longer match the metadata) gets an
- * ETag derived from its size and modification time, and no MD5.
+ * behind the store's back (its size or modification time no longer match the metadata) gets an ETag
+ * derived from its size and modification time, and no MD5.
  */
 public final class LocalObjectStore implements ObjectStore, MultipartUploads, ServerSideCopy {
 
@@ -137,7 +137,11 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     }
     if (key.equals(INTERNAL_DIR) || key.startsWith(INTERNAL_DIR + "/")) {
       throw new InvalidKeyException(
-          "key '" + key + "' is inside " + INTERNAL_DIR + "/, which the local store keeps for itself");
+          "key '"
+              + key
+              + "' is inside "
+              + INTERNAL_DIR
+              + "/, which the local store keeps for itself");
     }
     Path file = root.resolve(key).normalize();
     if (!file.startsWith(root) || file.equals(root)) {
@@ -292,7 +296,12 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
         }
         if (range.first() >= size) {
           throw new StoreException(
-              "range " + range.httpHeader() + " starts beyond the end of " + key + " (" + size
+              "range "
+                  + range.httpHeader()
+                  + " starts beyond the end of "
+                  + key
+                  + " ("
+                  + size
                   + " bytes)");
         }
         ch.position(range.first());
@@ -347,8 +356,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     } else {
       Files.move(t, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
-    writeSidecar(
-        key, new Sidecar(options.contentType(), options.metadata(), md5Hex, size, mtime));
+    writeSidecar(key, new Sidecar(options.contentType(), options.metadata(), md5Hex, size, mtime));
     return new WriteResult(key, size, md5Hex);
   }
 
@@ -487,7 +495,8 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
 
   private Path uploadDir(UploadHandle upload) {
     if (!upload.uploadId().matches("[0-9a-f-]{36}")) {
-      throw new InvalidKeyException("'" + upload.uploadId() + "' is not an upload id of this store");
+      throw new InvalidKeyException(
+          "'" + upload.uploadId() + "' is not an upload id of this store");
     }
     Path dir = uploads.resolve(upload.uploadId());
     if (!Files.isDirectory(dir)) {
@@ -577,7 +586,11 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
           Path part = dir.resolve(Integer.toString(p.partNumber()));
           if (!Files.isRegularFile(part) || Files.size(part) != p.size()) {
             throw new StoreException(
-                "part " + p.partNumber() + " of " + upload.key() + " is missing or incomplete;"
+                "part "
+                    + p.partNumber()
+                    + " of "
+                    + upload.key()
+                    + " is missing or incomplete;"
                     + " upload it again before completing");
           }
           Files.copy(part, out);
@@ -656,7 +669,8 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
       return;
     }
     try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(LocalObjectStore::deleteQuietly);
+      walk.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+          .forEach(LocalObjectStore::deleteQuietly);
     } catch (IOException ignored) {
       // best effort: leftovers are only space
     }
@@ -670,12 +684,15 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
     if (cause instanceof AccessDeniedException) {
       return new io.skyrelay.connectors.AccessDeniedException(
-          what + ": permission denied on " + ((AccessDeniedException) cause).getFile()
+          what
+              + ": permission denied on "
+              + ((AccessDeniedException) cause).getFile()
               + "; check the folder's owner and mode",
           cause);
     }
     if (cause instanceof NoSuchFileException) {
-      return new ObjectNotFoundException(what + ": " + cause.getMessage() + " does not exist", cause);
+      return new ObjectNotFoundException(
+          what + ": " + cause.getMessage() + " does not exist", cause);
     }
     return new StoreException(what + " failed: " + cause, cause);
   }

@@ -69,8 +69,8 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
   private final Retrier retrier = Retrier.DEFAULT;
 
   /**
-   * @param endpointIdentity endpoint and credential identity; two stores with the same identity
-   *     can copy between each other server-side
+   * @param endpointIdentity endpoint and credential identity; two stores with the same identity can
+   *     copy between each other server-side
    */
   public S3ObjectStore(String bucket, S3Client s3, String endpointIdentity, boolean ownsClient) {
     this.bucket = bucket;
@@ -241,8 +241,7 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
 
   @Override
   public boolean canCopyFrom(ObjectStore source) {
-    return source instanceof S3ObjectStore other
-        && other.endpointIdentity.equals(endpointIdentity);
+    return source instanceof S3ObjectStore other && other.endpointIdentity.equals(endpointIdentity);
   }
 
   @Override
@@ -259,7 +258,8 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
       Map<String, String> extraMetadata) {
     checkKey(targetKey);
     S3ObjectStore src = requireSameEndpoint(source);
-    ObjectInfo srcInfo = extraMetadata == null || extraMetadata.isEmpty() ? null : src.head(sourceKey);
+    ObjectInfo srcInfo =
+        extraMetadata == null || extraMetadata.isEmpty() ? null : src.head(sourceKey);
     CopyObjectResponse r =
         retrier.call(
             "copy " + sourceKey,
@@ -284,8 +284,7 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
                     }),
             e -> translate(e, "copying s3://" + src.bucket + "/" + sourceKey + " to", targetKey));
     ObjectInfo written = head(targetKey);
-    return new WriteResult(
-        targetKey, written.size(), unquote(r.copyObjectResult().eTag()));
+    return new WriteResult(targetKey, written.size(), unquote(r.copyObjectResult().eTag()));
   }
 
   private S3ObjectStore requireSameEndpoint(ObjectStore source) {
@@ -497,7 +496,10 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
       if (status == 404 || code.equals("NoSuchKey") || code.equals("NoSuchBucket")) {
         if (code.equals("NoSuchBucket")) {
           return new ObjectNotFoundException(
-              what + ": bucket '" + bucket + "' does not exist at this endpoint; create it or"
+              what
+                  + ": bucket '"
+                  + bucket
+                  + "' does not exist at this endpoint; create it or"
                   + " check the bucket name and the endpoint setting",
               e);
         }
@@ -536,7 +538,9 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
     }
     if (e instanceof SdkClientException) {
       return new TransientStoreException(
-          what + ": cannot reach the store (" + e.getMessage()
+          what
+              + ": cannot reach the store ("
+              + e.getMessage()
               + "); check the endpoint setting or AWS_ENDPOINT_URL and the network",
           e);
     }

@@ -96,8 +96,7 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
       identity = "default";
     }
     b.credentialsProvider(credentials);
-    int maxConnections =
-        settings.get("max-connections").map(Integer::parseInt).orElse(64);
+    int maxConnections = settings.get("max-connections").map(Integer::parseInt).orElse(64);
     b.httpClientBuilder(
         ApacheHttpClient.builder()
             .maxConnections(maxConnections)

@@ -77,10 +77,14 @@ public final class S3ProxyServer implements AutoCloseable {
   public StoreSettings settings() {
     return StoreSettings.of(
         Map.of(
-            "endpoint", endpoint.toString(),
-            "region", "us-east-1",
-            "access-key-id", ACCESS_KEY,
-            "secret-access-key", SECRET_KEY));
+            "endpoint",
+            endpoint.toString(),
+            "region",
+            "us-east-1",
+            "access-key-id",
+            ACCESS_KEY,
+            "secret-access-key",
+            SECRET_KEY));
   }
 
   /** A plain SDK client for test set-up (creating buckets). */
