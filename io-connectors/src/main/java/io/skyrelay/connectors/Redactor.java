@@ -16,11 +16,11 @@ public final class Redactor {
   private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
   private static final Pattern PATTERNS =
       Pattern.compile(
-          "(?i)((?:AccountKey|SharedAccessSignature|SharedAccessKey|sig|X-Amz-Signature"
+          "(?i)((?:AccountKey|SharedAccessSignature|Signature|Credential|SharedAccessKey|sig|X-Amz-Signature"
               + "|X-Amz-Credential|X-Amz-Security-Token|aws_secret_access_key"
               + "|aws_session_token|secret-access-key|account-key|sas-token|access_token)"
               + "\\s*[=:]\\s*)([^;&\\s,\"'}]+)"
-              + "|(Authorization\\s*[:=]\\s*)([^\\r\\n,\"'}]+)");
+              + "|(Authorization\\s*[:=]\\s*)([^\\r\\n\"'}]+)");
 
   private Redactor() {}
 
