@@ -44,6 +44,26 @@ public interface ObjectStore extends AutoCloseable {
   InputStream read(String key, ByteRange range, String ifMatch);
 
   /**
+   * Opens the object for reading together with its metadata (content type, user metadata), both of
+   * the same version: where the store returns metadata with the bytes (S3) this is one request,
+   * otherwise a head followed by a read conditional on the head's ETag.
+   */
+  default ObjectContent open(String key, ByteRange range, String ifMatch) {
+    ObjectInfo info = head(key);
+    if (ifMatch != null && !ifMatch.equals(info.etag())) {
+      throw new PreconditionFailedException(
+          "object "
+              + key
+              + " changed since it was listed (ETag "
+              + info.etag()
+              + ", expected "
+              + ifMatch
+              + "); list it again and retry");
+    }
+    return new ObjectContent(info, read(key, range, info.etag()));
+  }
+
+  /**
    * Writes a whole object from {@code content}, which must deliver exactly {@code length} bytes.
    * The object becomes visible only when complete.
    */

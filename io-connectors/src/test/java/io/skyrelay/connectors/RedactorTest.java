@@ -19,7 +19,9 @@ class RedactorTest {
             + " X-Amz-Signature=0123abcd";
     String r = Redactor.redact(text);
     for (String secret :
-        new String[] {"AbC%2Bdef123", "c2VjcmV0S2V5PT0=", "AWS4-HMAC-SHA256", "deadbeef", "0123abcd"}) {
+        new String[] {
+          "AbC%2Bdef123", "c2VjcmV0S2V5PT0=", "AWS4-HMAC-SHA256", "deadbeef", "0123abcd"
+        }) {
       assertFalse(r.contains(secret), secret + " leaked in: " + r);
     }
     assertTrue(r.contains("AccountName=a"), "non-secret parts stay readable: " + r);
@@ -32,7 +34,8 @@ class RedactorTest {
     assertFalse(settings.toString().contains(secret));
     assertTrue(settings.toString().contains("region=r1"));
 
-    RuntimeException clientError = new RuntimeException("request signed with " + secret + " failed");
+    RuntimeException clientError =
+        new RuntimeException("request signed with " + secret + " failed");
     StoreException e = new AccessDeniedException("access denied using " + secret, clientError);
     StringWriter trace = new StringWriter();
     e.printStackTrace(new PrintWriter(trace));

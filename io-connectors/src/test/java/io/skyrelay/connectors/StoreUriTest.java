@@ -10,11 +10,14 @@ class StoreUriTest {
 
   @Test
   void parsesEachScheme() {
-    assertEquals(new StoreUri("s3", null, "my-bucket", "a/b/"), StoreUri.parse("s3://my-bucket/a/b/"));
-    assertEquals(new StoreUri("gs", null, "bucket.example", ""), StoreUri.parse("gs://bucket.example"));
+    assertEquals(
+        new StoreUri("s3", null, "my-bucket", "a/b/"), StoreUri.parse("s3://my-bucket/a/b/"));
+    assertEquals(
+        new StoreUri("gs", null, "bucket.example", ""), StoreUri.parse("gs://bucket.example"));
     assertEquals(
         new StoreUri("az", "acct", "container", "p/q"), StoreUri.parse("az://acct/container/p/q"));
-    assertEquals(new StoreUri("file", null, "/data/objects", ""), StoreUri.parse("file:///data/objects/"));
+    assertEquals(
+        new StoreUri("file", null, "/data/objects", ""), StoreUri.parse("file:///data/objects/"));
     assertEquals("az://acct/container/p/q", StoreUri.parse("az://acct/container/p/q").toString());
     assertEquals("s3://my-bucket/a/b/", StoreUri.parse("s3://my-bucket/a/b/").toString());
   }
@@ -48,7 +51,8 @@ class StoreUriTest {
   void unknownSchemesAreRefusedWhenOpening() {
     InvalidStoreUriException e =
         assertThrows(
-            InvalidStoreUriException.class, () -> ObjectStores.open("hdfs://x/y", StoreSettings.EMPTY));
+            InvalidStoreUriException.class,
+            () -> ObjectStores.open("hdfs://x/y", StoreSettings.EMPTY));
     assertTrue(e.getMessage().contains("hdfs"));
   }
 }

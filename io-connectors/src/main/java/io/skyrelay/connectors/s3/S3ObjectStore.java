@@ -9,6 +9,7 @@ import io.skyrelay.connectors.InvalidKeyException;
 import io.skyrelay.connectors.ListPage;
 import io.skyrelay.connectors.ListRequest;
 import io.skyrelay.connectors.MultipartUploads;
+import io.skyrelay.connectors.ObjectContent;
 import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -41,6 +43,7 @@ import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -174,6 +177,39 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
                   }
                 }),
         e -> translate(e, "reading", key));
+  }
+
+  @Override
+  public ObjectContent open(String key, ByteRange range, String ifMatch) {
+    ResponseInputStream<GetObjectResponse> in =
+        (ResponseInputStream<GetObjectResponse>) read(key, range, ifMatch);
+    GetObjectResponse r = in.response();
+    String etag = unquote(r.eTag());
+    long size =
+        range == null
+            ? r.contentLength()
+            : sizeFromContentRange(r.contentRange(), r.contentLength());
+    return new ObjectContent(
+        new ObjectInfo(
+            key,
+            size,
+            etag,
+            r.lastModified(),
+            md5Of(etag),
+            r.contentType(),
+            r.metadata(),
+            r.storageClassAsString()),
+        in);
+  }
+
+  private static long sizeFromContentRange(String contentRange, long fallback) {
+    if (contentRange != null) {
+      int slash = contentRange.lastIndexOf('/');
+      if (slash >= 0 && !contentRange.endsWith("*")) {
+        return Long.parseLong(contentRange.substring(slash + 1).trim());
+      }
+    }
+    return fallback;
   }
 
   @Override

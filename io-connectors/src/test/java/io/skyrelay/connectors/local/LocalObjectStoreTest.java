@@ -69,7 +69,11 @@ class LocalObjectStoreTest {
   void metadataIsKeptBesideTheObjectAndFilesKeepTheirNames() throws IOException {
     LocalObjectStore store = new LocalObjectStore(root);
     byte[] data = "hello".getBytes(StandardCharsets.UTF_8);
-    store.put("dir/a file.txt", new ByteArrayInputStream(data), 5, PutOptions.of("text/plain", Map.of("k", "v")));
+    store.put(
+        "dir/a file.txt",
+        new ByteArrayInputStream(data),
+        5,
+        PutOptions.of("text/plain", Map.of("k", "v")));
     assertArrayEquals(data, Files.readAllBytes(root.resolve("dir/a file.txt")));
     assertTrue(Files.isRegularFile(root.resolve(".skyrelay/meta/dir/a file.txt")));
     assertEquals(Map.of("k", "v"), store.head("dir/a file.txt").metadata());

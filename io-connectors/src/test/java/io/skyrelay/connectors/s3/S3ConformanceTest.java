@@ -3,6 +3,7 @@ package io.skyrelay.connectors.s3;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.ObjectStoreConformanceTest;
 import io.skyrelay.connectors.ObjectStores;
+import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
 
 /** The conformance suite for the S3 connector against S3Proxy, started in this JVM. */
 class S3ConformanceTest extends ObjectStoreConformanceTest {

@@ -14,6 +14,7 @@ import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.ObjectStores;
 import io.skyrelay.connectors.StoreSettings;
+import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -44,10 +45,14 @@ class S3ErrorsTest {
     StoreSettings settings =
         StoreSettings.of(
             Map.of(
-                "endpoint", server.endpoint().toString(),
-                "region", "us-east-1",
-                "access-key-id", S3ProxyServer.ACCESS_KEY,
-                "secret-access-key", secret));
+                "endpoint",
+                server.endpoint().toString(),
+                "region",
+                "us-east-1",
+                "access-key-id",
+                S3ProxyServer.ACCESS_KEY,
+                "secret-access-key",
+                secret));
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     Logger sdk = (Logger) LoggerFactory.getLogger("software.amazon.awssdk");
     Level previous = sdk.getLevel();

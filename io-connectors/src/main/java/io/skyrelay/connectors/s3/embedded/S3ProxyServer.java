@@ -1,4 +1,4 @@
-package io.skyrelay.connectors.s3;
+package io.skyrelay.connectors.s3.embedded;
 
 import io.skyrelay.connectors.StoreSettings;
 import java.net.URI;

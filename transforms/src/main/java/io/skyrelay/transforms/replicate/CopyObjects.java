@@ -1,0 +1,324 @@
+package io.skyrelay.transforms.replicate;
+
+import io.skyrelay.connectors.CompletedPart;
+import io.skyrelay.connectors.MultipartUploads;
+import io.skyrelay.connectors.PreconditionFailedException;
+import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.connectors.StoreException;
+import io.skyrelay.connectors.UploadHandle;
+import io.skyrelay.transforms.values.ChunkTask;
+import io.skyrelay.transforms.values.CopyTask;
+import io.skyrelay.transforms.values.ObjectResult;
+import io.skyrelay.transforms.values.ObjectResult.Action;
+import io.skyrelay.transforms.values.PartOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Partition;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies objects to their destinations. Objects up to the chunk size, and objects the destination
+ * can copy server-side in one request, are copied whole, many at a time on each worker (so a bucket
+ * of tiny objects is not one bundle per object). Larger objects become multi-part uploads: each
+ * chunk is its own element, spread over all workers, written as one part (server-side from a byte
+ * range where the stores allow it), and the upload is completed, or aborted, when all its chunks
+ * are back.
+ */
+public final class CopyObjects
+    extends PTransform<PCollection<CopyTask>, PCollection<ObjectResult>> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CopyObjects.class);
+  private static final int ATTEMPTS = 3;
+
+  private final ReplicationSpec spec;
+
+  public CopyObjects(ReplicationSpec spec) {
+    this.spec = spec;
+  }
+
+  @Override
+  public PCollection<ObjectResult> expand(PCollection<CopyTask> tasks) {
+    PCollectionList<CopyTask> bySize =
+        tasks.apply("SmallOrLarge", Partition.of(2, (CopyTask t, int n) -> copiedWhole(t) ? 0 : 1));
+    PCollection<ObjectResult> small =
+        bySize.get(0).apply("CopyWhole", ParDo.of(new CopyWholeFn(spec)));
+    PCollection<KV<String, PartOutcome>> parts =
+        bySize
+            .get(1)
+            .apply("BeginUploads", ParDo.of(new BeginUploadsFn(spec)))
+            .apply("SpreadChunks", Reshuffle.viaRandomKey())
+            .apply("CopyChunks", ParDo.of(new CopyChunkFn(spec)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(PartOutcome.class)));
+    PCollection<ObjectResult> large =
+        parts
+            .apply("GatherParts", GroupByKey.create())
+            .apply("CompleteUploads", ParDo.of(new CompleteUploadFn(spec)));
+    return PCollectionList.of(small).and(large).apply("AllCopies", Flatten.pCollections());
+  }
+
+  private boolean copiedWhole(CopyTask t) {
+    return t.source.size <= spec.chunkSize();
+  }
+
+  private static String describe(Exception e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+
+  /** Copies objects whole, {@code threads} at a time. */
+  static final class CopyWholeFn extends ConcurrentFn<CopyTask, ObjectResult> {
+    private final ReplicationSpec spec;
+    private transient OpenStores stores;
+
+    CopyWholeFn(ReplicationSpec spec) {
+      super(spec.threads());
+      this.spec = spec;
+    }
+
+    @Override
+    void open() {
+      stores = new OpenStores(spec);
+    }
+
+    @Override
+    void close() {
+      if (stores != null) {
+        stores.close();
+      }
+    }
+
+    @Override
+    List<ObjectResult> work(CopyTask t) {
+      ObjectCopier copier = stores.copiers.get(t.destination);
+      Exception last = null;
+      for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        try {
+          ObjectCopier.Outcome o = copier.copyWhole(t.source);
+          ReplicationProgress.bytes(o.bytes());
+          ReplicationProgress.objectDone();
+          return List.of(
+              new ObjectResult(
+                  t.destination, t.source.key, Action.COPIED, o.bytes(), o.method(), null));
+        } catch (PreconditionFailedException changed) {
+          last = changed;
+          break; // the listed version is gone: the next run copies the new one
+        } catch (StoreException | IllegalArgumentException e) {
+          last = e;
+          LOG.debug("attempt {} to copy {} failed: {}", attempt, t.source.key, e.getMessage());
+        }
+      }
+      ReplicationProgress.failed();
+      String why =
+          last instanceof PreconditionFailedException
+              ? "source changed during the copy (nothing was written); run the job again to copy"
+                  + " the new version"
+              : describe(last);
+      return List.of(new ObjectResult(t.destination, t.source.key, Action.FAILED, 0, null, why));
+    }
+  }
+
+  /** Starts one multi-part upload per large object and cuts it into chunks. */
+  static final class BeginUploadsFn extends DoFn<CopyTask, ChunkTask> {
+    private final ReplicationSpec spec;
+    private transient OpenStores stores;
+
+    BeginUploadsFn(ReplicationSpec spec) {
+      this.spec = spec;
+    }
+
+    @Setup
+    public void setup() {
+      stores = new OpenStores(spec);
+    }
+
+    @ProcessElement
+    public void process(@Element CopyTask t, OutputReceiver<ChunkTask> out) {
+      MultipartUploads mp =
+          stores
+              .destinations
+              .get(t.destination)
+              .multipart()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          spec.destination(t.destination)
+                              + " cannot assemble objects from parts; raise --chunk-size above"
+                              + " the largest object"));
+      long size = t.source.size;
+      long part = ObjectCopier.partSize(mp, size, spec.chunkSize());
+      int count = (int) ((size + part - 1) / part);
+      UploadHandle h;
+      try {
+        h = stores.copiers.get(t.destination).begin(t.source);
+      } catch (StoreException e) {
+        // The chunk stage reports this object as failed: emit one chunk that carries no upload.
+        out.output(new ChunkTask(t, "", null, Map.of("error", describe(e)), 0, 1, 0, 0));
+        return;
+      }
+      for (int i = 0; i < count; i++) {
+        long offset = i * part;
+        out.output(
+            new ChunkTask(
+                t,
+                h.uploadId(),
+                h.options().contentType(),
+                h.options().metadata(),
+                i + 1,
+                count,
+                offset,
+                Math.min(part, size - offset)));
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      if (stores != null) {
+        stores.close();
+      }
+    }
+  }
+
+  static UploadHandle handleOf(ReplicationSpec spec, ChunkTask c) {
+    return new UploadHandle(
+        spec.destination(c.task.destination).keyOf(c.task.source.key),
+        c.uploadId,
+        PutOptions.of(c.contentType, c.metadata));
+  }
+
+  /** Writes chunks as parts, {@code threads} at a time. */
+  static final class CopyChunkFn extends ConcurrentFn<ChunkTask, KV<String, PartOutcome>> {
+    private final ReplicationSpec spec;
+    private transient OpenStores stores;
+
+    CopyChunkFn(ReplicationSpec spec) {
+      super(spec.threads());
+      this.spec = spec;
+    }
+
+    @Override
+    void open() {
+      stores = new OpenStores(spec);
+    }
+
+    @Override
+    void close() {
+      if (stores != null) {
+        stores.close();
+      }
+    }
+
+    @Override
+    List<KV<String, PartOutcome>> work(ChunkTask c) {
+      if (c.uploadId.isEmpty()) {
+        return List.of(
+            KV.of(
+                c.task.destination + "/failed/" + c.task.source.key,
+                new PartOutcome(c, null, c.metadata.get("error"), false)));
+      }
+      ObjectCopier copier = stores.copiers.get(c.task.destination);
+      UploadHandle h = handleOf(spec, c);
+      Exception last = null;
+      for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        try {
+          CompletedPart p = copier.copyPart(h, c.task.source, c.partNumber, c.offset, c.length);
+          ReplicationProgress.bytes(c.length);
+          return List.of(KV.of(c.uploadKey(), new PartOutcome(c, p.etag(), null, false)));
+        } catch (PreconditionFailedException changed) {
+          return List.of(KV.of(c.uploadKey(), new PartOutcome(c, null, describe(changed), true)));
+        } catch (StoreException e) {
+          last = e;
+        }
+      }
+      return List.of(KV.of(c.uploadKey(), new PartOutcome(c, null, describe(last), false)));
+    }
+  }
+
+  /** Completes an upload whose chunks are all written, or aborts it and reports why. */
+  static final class CompleteUploadFn
+      extends DoFn<KV<String, Iterable<PartOutcome>>, ObjectResult> {
+    private final ReplicationSpec spec;
+    private transient OpenStores stores;
+
+    CompleteUploadFn(ReplicationSpec spec) {
+      this.spec = spec;
+    }
+
+    @Setup
+    public void setup() {
+      stores = new OpenStores(spec);
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, Iterable<PartOutcome>> upload, OutputReceiver<ObjectResult> out) {
+      List<PartOutcome> outcomes = new ArrayList<>();
+      upload.getValue().forEach(outcomes::add);
+      ChunkTask any = outcomes.get(0).chunk;
+      CopyTask t = any.task;
+      String error = null;
+      boolean changed = false;
+      for (PartOutcome o : outcomes) {
+        if (o.error != null) {
+          error = o.error;
+          changed |= o.sourceChanged;
+        }
+      }
+      if (error == null && outcomes.size() != any.partCount) {
+        error = "only " + outcomes.size() + " of " + any.partCount + " parts were written";
+      }
+      ObjectCopier copier = stores.copiers.get(t.destination);
+      if (error == null) {
+        List<CompletedPart> parts = new ArrayList<>();
+        for (PartOutcome o : outcomes) {
+          parts.add(new CompletedPart(o.chunk.partNumber, o.etag, o.chunk.length));
+        }
+        try {
+          copier.complete(handleOf(spec, any), parts, t.source.size);
+          ReplicationProgress.objectDone();
+          String method = copier.copiesPartsServerSide() ? "server-side-parts" : "multipart";
+          out.output(
+              new ObjectResult(
+                  t.destination, t.source.key, Action.COPIED, t.source.size, method, null));
+          return;
+        } catch (StoreException e) {
+          error = describe(e);
+        }
+      }
+      if (!any.uploadId.isEmpty()) {
+        try {
+          copier.abort(handleOf(spec, any));
+        } catch (StoreException e) {
+          LOG.warn("could not abort the upload of {}: {}", t.source.key, e.getMessage());
+        }
+      }
+      ReplicationProgress.failed();
+      if (changed) {
+        error =
+            "source changed during the copy (the upload was aborted, nothing was written); run"
+                + " the job again to copy the new version";
+      }
+      out.output(new ObjectResult(t.destination, t.source.key, Action.FAILED, 0, null, error));
+    }
+
+    @Teardown
+    public void teardown() {
+      if (stores != null) {
+        stores.close();
+      }
+    }
+  }
+}

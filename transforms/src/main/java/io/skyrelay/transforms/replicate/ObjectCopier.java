@@ -1,0 +1,227 @@
+package io.skyrelay.transforms.replicate;
+
+import io.skyrelay.connectors.ByteRange;
+import io.skyrelay.connectors.CompletedPart;
+import io.skyrelay.connectors.MultipartUploads;
+import io.skyrelay.connectors.ObjectContent;
+import io.skyrelay.connectors.ObjectInfo;
+import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.PreconditionFailedException;
+import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.connectors.ServerSideCopy;
+import io.skyrelay.connectors.StoreException;
+import io.skyrelay.connectors.UploadHandle;
+import io.skyrelay.connectors.WriteResult;
+import io.skyrelay.transforms.values.ObjectEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Copies objects from one store to another and checks the result: plain Java, used by the
+ * replication DoFns. Source reads are conditional on the listed ETag, so an object that changes
+ * mid-copy is never written half old, half new; what is written is verified by size and, where
+ * either side knows it, by MD5 of the bytes that passed through.
+ */
+public final class ObjectCopier {
+
+  /** User-metadata key under which a replica records the ETag of the source it was copied from. */
+  public static final String SOURCE_ETAG = "skyrelay-source-etag";
+
+  private final ObjectStore source;
+  private final StoreLocation sourceLocation;
+  private final ObjectStore destination;
+  private final StoreLocation destinationLocation;
+  private final boolean serverSideAllowed;
+
+  public ObjectCopier(
+      ObjectStore source,
+      StoreLocation sourceLocation,
+      ObjectStore destination,
+      StoreLocation destinationLocation,
+      boolean serverSideAllowed) {
+    this.source = source;
+    this.sourceLocation = sourceLocation;
+    this.destination = destination;
+    this.destinationLocation = destinationLocation;
+    this.serverSideAllowed = serverSideAllowed;
+  }
+
+  /** How one whole-object copy went. */
+  public record Outcome(long bytes, String method) {}
+
+  /** Whether the destination can copy this object whole without the bytes passing through here. */
+  public boolean copiesServerSide(long size) {
+    if (!serverSideAllowed) {
+      return false;
+    }
+    Optional<ServerSideCopy> ssc = destination.serverSideCopy();
+    return ssc.isPresent() && ssc.get().canCopyFrom(source) && size <= ssc.get().maxCopySize();
+  }
+
+  /** Whether parts can be filled server-side from byte ranges of the source. */
+  public boolean copiesPartsServerSide() {
+    return serverSideAllowed
+        && destination.multipart().map(m -> m.canCopyPartFrom(source)).orElse(false);
+  }
+
+  /**
+   * Copies one object whole, server-side or through this worker.
+   *
+   * @throws PreconditionFailedException when the source no longer has the listed ETag
+   * @throws VerificationException when what was written does not match what was read
+   */
+  public Outcome copyWhole(ObjectEntry entry) {
+    String srcKey = sourceLocation.keyOf(entry.key);
+    String dstKey = destinationLocation.keyOf(entry.key);
+    if (copiesServerSide(entry.size)) {
+      ServerSideCopy ssc = destination.serverSideCopy().orElseThrow();
+      ssc.copy(source, srcKey, dstKey, entry.etag, Map.of(SOURCE_ETAG, entry.etag));
+      ObjectInfo written = destination.head(dstKey);
+      if (written.size() != entry.size) {
+        throw new VerificationException(
+            dstKey
+                + ": server-side copy wrote "
+                + written.size()
+                + " bytes, expected "
+                + entry.size);
+      }
+      return new Outcome(entry.size, "server-side");
+    }
+    try (ObjectContent content = source.open(srcKey, null, entry.etag)) {
+      MessageDigest md5 = md5();
+      InputStream in = new DigestInputStream(content.stream(), md5);
+      WriteResult w =
+          destination.put(dstKey, in, entry.size, putOptions(content.info(), entry.etag));
+      String digest = HexFormat.of().formatHex(md5.digest());
+      verify(dstKey, entry, digest, w);
+      return new Outcome(entry.size, "streamed");
+    } catch (IOException e) {
+      throw new StoreException("copying " + srcKey + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void verify(String dstKey, ObjectEntry entry, String digest, WriteResult w) {
+    if (entry.md5 != null && !entry.md5.equals(digest)) {
+      throw new VerificationException(
+          dstKey + ": the bytes read have MD5 " + digest + " but the source lists " + entry.md5);
+    }
+    ObjectInfo written = destination.head(dstKey);
+    if (written.size() != entry.size) {
+      throw new VerificationException(
+          dstKey + ": wrote " + written.size() + " bytes, expected " + entry.size);
+    }
+    if (written.md5() != null && !written.md5().equals(digest)) {
+      throw new VerificationException(
+          dstKey + ": the destination reports MD5 " + written.md5() + ", the bytes sent " + digest);
+    }
+  }
+
+  /**
+   * The destination's content type and metadata for a copy of an object described by {@code info}.
+   */
+  static PutOptions putOptions(ObjectInfo info, String sourceEtag) {
+    Map<String, String> md = new HashMap<>(info.metadata());
+    md.put(SOURCE_ETAG, sourceEtag);
+    return PutOptions.of(info.contentType(), md);
+  }
+
+  // ---- multi-part ---------------------------------------------------------------------------
+
+  /** The part size for an object of {@code size} bytes at the destination, within its limits. */
+  public static long partSize(MultipartUploads mp, long size, long chunkSize) {
+    long part = Math.max(chunkSize, mp.minPartSize());
+    long needed = (size + mp.maxParts() - 1) / mp.maxParts();
+    part = Math.max(part, needed);
+    if (part > mp.maxPartSize()) {
+      throw new IllegalArgumentException(
+          "object of " + size + " bytes needs parts larger than the store's maximum");
+    }
+    return part;
+  }
+
+  /** Starts the multi-part upload of an object; returns its handle. */
+  public UploadHandle begin(ObjectEntry entry) {
+    String srcKey = sourceLocation.keyOf(entry.key);
+    ObjectInfo info = source.head(srcKey);
+    if (entry.etag != null && !entry.etag.equals(info.etag())) {
+      throw new PreconditionFailedException(
+          srcKey + " changed since it was listed; it will be copied by the next run");
+    }
+    return destination
+        .multipart()
+        .orElseThrow()
+        .begin(destinationLocation.keyOf(entry.key), putOptions(info, entry.etag));
+  }
+
+  /** Writes one part from a byte range of the source, verifying the bytes against the part. */
+  public CompletedPart copyPart(
+      UploadHandle upload, ObjectEntry entry, int partNumber, long offset, long length) {
+    MultipartUploads mp = destination.multipart().orElseThrow();
+    String srcKey = sourceLocation.keyOf(entry.key);
+    ByteRange range = ByteRange.ofLength(offset, length);
+    if (copiesPartsServerSide()) {
+      return mp.copyPart(upload, partNumber, source, srcKey, range, entry.etag);
+    }
+    try (InputStream raw = source.read(srcKey, range, entry.etag)) {
+      MessageDigest md5 = md5();
+      CompletedPart part =
+          mp.uploadPart(upload, partNumber, new DigestInputStream(raw, md5), length);
+      String digest = HexFormat.of().formatHex(md5.digest());
+      if (part.etag() != null
+          && part.etag().matches("[0-9a-f]{32}")
+          && !part.etag().equals(digest)) {
+        throw new VerificationException(
+            upload.key()
+                + " part "
+                + partNumber
+                + ": store reports MD5 "
+                + part.etag()
+                + ", the bytes sent "
+                + digest);
+      }
+      return part;
+    } catch (IOException e) {
+      throw new StoreException("reading part " + partNumber + " of " + srcKey + ": " + e, e);
+    }
+  }
+
+  /** Completes an upload and checks the assembled object's size. */
+  public WriteResult complete(UploadHandle upload, List<CompletedPart> parts, long expectedSize) {
+    WriteResult w = destination.multipart().orElseThrow().complete(upload, parts);
+    ObjectInfo written = destination.head(upload.key());
+    if (written.size() != expectedSize) {
+      throw new VerificationException(
+          upload.key() + ": assembled " + written.size() + " bytes, expected " + expectedSize);
+    }
+    return w;
+  }
+
+  public void abort(UploadHandle upload) {
+    destination.multipart().orElseThrow().abort(upload);
+  }
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What was written does not match what was read. */
+  public static final class VerificationException extends StoreException {
+    private static final long serialVersionUID = 1L;
+
+    public VerificationException(String message) {
+      super(message);
+    }
+  }
+}

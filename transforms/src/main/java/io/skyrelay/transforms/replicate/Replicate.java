@@ -1,0 +1,144 @@
+package io.skyrelay.transforms.replicate;
+
+import io.skyrelay.transforms.values.ObjectEntry;
+import io.skyrelay.transforms.values.ObjectResult;
+import org.apache.beam.sdk.extensions.avro.io.AvroIO;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+
+/**
+ * The whole batch replication: list (or read a manifest), diff against every destination, copy,
+ * delete, and count. The output holds one {@link ObjectResult} per object and destination; the
+ * counts are Beam metrics in namespace {@value #METRICS} named {@code <action>/<destination index>}
+ * ({@code copied/0}, {@code copied-bytes/0}, {@code skipped/0}, {@code deleted/0}, {@code
+ * failed/0}, {@code delete-refused/0}).
+ */
+public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult>> {
+
+  public static final String METRICS = "skyrelay";
+
+  private final ReplicationSpec spec;
+  private final String manifestIn;
+  private final String manifestOut;
+  private final boolean planOnly;
+
+  private Replicate(ReplicationSpec spec, String manifestIn, String manifestOut, boolean planOnly) {
+    this.spec = spec;
+    this.manifestIn = manifestIn;
+    this.manifestOut = manifestOut;
+    this.planOnly = planOnly;
+  }
+
+  public static Replicate of(ReplicationSpec spec) {
+    return new Replicate(spec, null, null, false);
+  }
+
+  /** Copies exactly the objects of this Avro manifest instead of listing the source. */
+  public Replicate withManifest(String path) {
+    if (spec.delete()) {
+      throw new IllegalArgumentException(
+          "deleting with a manifest would delete every object the manifest leaves out;"
+              + " use --delete without --manifest");
+    }
+    return new Replicate(spec, path, manifestOut, planOnly);
+  }
+
+  /** Also writes the source listing as an Avro manifest to this file. */
+  public Replicate withManifestOutput(String path) {
+    return new Replicate(spec, manifestIn, path, planOnly);
+  }
+
+  /** Lists and diffs only: copy and delete tasks are counted (dry run), nothing is changed. */
+  public Replicate planOnly() {
+    return new Replicate(spec, manifestIn, manifestOut, true);
+  }
+
+  @Override
+  public PCollection<ObjectResult> expand(PBegin begin) {
+    PCollection<ObjectEntry> source =
+        manifestIn != null
+            ? begin.apply("ReadManifest", AvroIO.read(ObjectEntry.class).from(manifestIn))
+            : begin.apply("ListSource", ListLocation.of(spec.source()));
+    if (manifestOut != null) {
+      source.apply(
+          "WriteManifest", AvroIO.write(ObjectEntry.class).to(manifestOut).withoutSharding());
+    }
+    PCollectionList<ObjectEntry> listings = PCollectionList.of(source);
+    for (int d = 0; d < spec.destinations().size(); d++) {
+      listings =
+          listings.and(begin.apply("ListDestination" + d, ListLocation.of(spec.destination(d))));
+    }
+    PCollectionTuple diff = listings.apply("Diff", new DiffListings(spec));
+    PCollectionList<ObjectResult> results = PCollectionList.of(diff.get(DiffListings.SKIPPED));
+    if (planOnly) {
+      results =
+          results
+              .and(diff.get(DiffListings.COPY).apply("PlanCopies", ParDo.of(new PlanCopyFn())))
+              .and(
+                  diff.get(DiffListings.DELETE).apply("PlanDeletes", ParDo.of(new PlanDeleteFn())));
+    } else {
+      results = results.and(diff.get(DiffListings.COPY).apply("Copy", new CopyObjects(spec)));
+      if (spec.delete()) {
+        results =
+            results.and(diff.get(DiffListings.DELETE).apply("Delete", new DeleteObjects(spec)));
+      }
+    }
+    return results
+        .apply("AllResults", Flatten.pCollections())
+        .apply("Count", ParDo.of(new CountFn()));
+  }
+
+  /** A planned copy, reported without copying (dry run). */
+  static final class PlanCopyFn extends DoFn<io.skyrelay.transforms.values.CopyTask, ObjectResult> {
+    @ProcessElement
+    public void process(
+        @Element io.skyrelay.transforms.values.CopyTask t, OutputReceiver<ObjectResult> out) {
+      out.output(
+          new ObjectResult(
+              t.destination,
+              t.source.key,
+              ObjectResult.Action.COPIED,
+              t.source.size,
+              "planned",
+              null));
+    }
+  }
+
+  /** A planned delete, reported without deleting (dry run). */
+  static final class PlanDeleteFn
+      extends DoFn<io.skyrelay.transforms.values.DeleteTask, ObjectResult> {
+    @ProcessElement
+    public void process(
+        @Element io.skyrelay.transforms.values.DeleteTask t, OutputReceiver<ObjectResult> out) {
+      out.output(
+          new ObjectResult(
+              t.destination, t.target.key, ObjectResult.Action.DELETED, 0, "planned", null));
+    }
+  }
+
+  /** Counts results into Beam metrics, passing them through. */
+  static final class CountFn extends DoFn<ObjectResult, ObjectResult> {
+    @ProcessElement
+    public void process(@Element ObjectResult r, OutputReceiver<ObjectResult> out) {
+      String d = "/" + r.destination;
+      switch (r.action) {
+        case COPIED -> {
+          Metrics.counter(METRICS, "copied" + d).inc();
+          Metrics.counter(METRICS, "copied-bytes" + d).inc(r.bytes);
+        }
+        case SKIPPED -> Metrics.counter(METRICS, "skipped" + d).inc();
+        case DELETED -> Metrics.counter(METRICS, "deleted" + d).inc();
+        case DELETE_REFUSED -> Metrics.counter(METRICS, "delete-refused" + d).inc();
+        case FAILED -> Metrics.counter(METRICS, "failed" + d).inc();
+      }
+      out.output(r);
+    }
+  }
+}

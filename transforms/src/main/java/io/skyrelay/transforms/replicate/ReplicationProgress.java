@@ -1,0 +1,68 @@
+package io.skyrelay.transforms.replicate;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Live progress of the replication running in this JVM (the embedded runners), for the command
+ * line's progress bar. Jobs on a remote cluster report through Beam metrics instead.
+ */
+public final class ReplicationProgress {
+
+  private static final AtomicLong PLANNED_OBJECTS = new AtomicLong();
+  private static final AtomicLong PLANNED_BYTES = new AtomicLong();
+  private static final AtomicLong DONE_OBJECTS = new AtomicLong();
+  private static final AtomicLong DONE_BYTES = new AtomicLong();
+  private static final AtomicLong FAILED = new AtomicLong();
+  private static final AtomicLong SKIPPED = new AtomicLong();
+
+  private ReplicationProgress() {}
+
+  /** A consistent-enough view of the counters. */
+  public record Snapshot(
+      long plannedObjects,
+      long plannedBytes,
+      long doneObjects,
+      long doneBytes,
+      long failed,
+      long skipped) {}
+
+  public static void reset() {
+    PLANNED_OBJECTS.set(0);
+    PLANNED_BYTES.set(0);
+    DONE_OBJECTS.set(0);
+    DONE_BYTES.set(0);
+    FAILED.set(0);
+    SKIPPED.set(0);
+  }
+
+  static void planned(long bytes) {
+    PLANNED_OBJECTS.incrementAndGet();
+    PLANNED_BYTES.addAndGet(bytes);
+  }
+
+  static void skipped(long bytes) {
+    SKIPPED.incrementAndGet();
+  }
+
+  static void bytes(long bytes) {
+    DONE_BYTES.addAndGet(bytes);
+  }
+
+  static void objectDone() {
+    DONE_OBJECTS.incrementAndGet();
+  }
+
+  static void failed() {
+    FAILED.incrementAndGet();
+  }
+
+  public static Snapshot snapshot() {
+    return new Snapshot(
+        PLANNED_OBJECTS.get(),
+        PLANNED_BYTES.get(),
+        DONE_OBJECTS.get(),
+        DONE_BYTES.get(),
+        FAILED.get(),
+        SKIPPED.get());
+  }
+}

@@ -1,0 +1,47 @@
+package io.skyrelay.transforms.replicate;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Everything a replication job needs to know, as one serializable value.
+ *
+ * @param source where objects come from
+ * @param destinations where they go (one or more)
+ * @param chunkSize bytes per part for objects copied in parts (raised to a store's minimum)
+ * @param diffMode how unchanged objects are recognised
+ * @param delete remove destination objects that the source does not have
+ * @param maxDelete refuse all deletes at a destination that would delete more than this
+ * @param threads concurrent transfers per worker
+ * @param serverSideCopy use server-side copy where source and destination allow it
+ */
+public record ReplicationSpec(
+    StoreLocation source,
+    List<StoreLocation> destinations,
+    long chunkSize,
+    DiffMode diffMode,
+    boolean delete,
+    long maxDelete,
+    int threads,
+    boolean serverSideCopy)
+    implements Serializable {
+
+  public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
+
+  public ReplicationSpec {
+    destinations = List.copyOf(destinations);
+    if (destinations.isEmpty()) {
+      throw new IllegalArgumentException("at least one destination is required");
+    }
+    if (chunkSize < 1) {
+      throw new IllegalArgumentException("chunk size must be positive, got " + chunkSize);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+  }
+
+  public StoreLocation destination(int index) {
+    return destinations.get(index);
+  }
+}

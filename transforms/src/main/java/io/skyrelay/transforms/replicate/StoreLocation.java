@@ -1,0 +1,29 @@
+package io.skyrelay.transforms.replicate;
+
+import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.ObjectStores;
+import io.skyrelay.connectors.StoreSettings;
+import io.skyrelay.connectors.StoreUri;
+import java.io.Serializable;
+
+/**
+ * A place objects live in: a store URI with its prefix, the settings to reach it, and the region
+ * label ({@code aws:us-east-1}, {@code local:demo}) used for cost estimates.
+ */
+public record StoreLocation(StoreUri uri, StoreSettings settings, String region)
+    implements Serializable {
+
+  public ObjectStore open() {
+    return ObjectStores.open(uri, settings);
+  }
+
+  /** The full key of an object whose key relative to this location's prefix is {@code relKey}. */
+  public String keyOf(String relKey) {
+    return uri.prefix() + relKey;
+  }
+
+  @Override
+  public String toString() {
+    return uri + (region == null ? "" : " [" + region + "]");
+  }
+}
