@@ -165,6 +165,28 @@ public abstract class ObjectStoreConformanceTest {
   }
 
   @Test
+  void openReturnsTheMetadataAndBytesOfOneVersion() throws IOException {
+    String key = base + "opened.txt";
+    byte[] data = "opened with its metadata".getBytes(StandardCharsets.UTF_8);
+    String etag =
+        store
+            .put(
+                key,
+                new ByteArrayInputStream(data),
+                data.length,
+                PutOptions.of("text/plain", Map.of("a", "b")))
+            .etag();
+    try (ObjectContent c = store.open(key, null, etag)) {
+      assertEquals("text/plain", c.info().contentType());
+      assertEquals(Map.of("a", "b"), c.info().metadata());
+      assertEquals(data.length, c.info().size());
+      assertArrayEquals(data, c.stream().readAllBytes());
+    }
+    put(key, "replaced".getBytes(StandardCharsets.UTF_8));
+    assertThrows(PreconditionFailedException.class, () -> store.open(key, null, etag).close());
+  }
+
+  @Test
   void trickyKeysAreStoredListedAndReadExactly() {
     StringBuilder longKey = new StringBuilder(base + "long");
     while (longKey.toString().getBytes(StandardCharsets.UTF_8).length < 1010) {
