@@ -42,6 +42,7 @@ import io.skyrelay.connectors.ThrottledException;
 import io.skyrelay.connectors.TransientStoreException;
 import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.connectors.WriteResult;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -771,7 +772,13 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
           BlobInfo.newBuilder(blobId(uploadDir(h.uploadId()) + DESCRIPTOR))
               .setContentType("application/json")
               .build();
-      retrier.call(what, () -> storage.create(info, json), e -> translate(e, what, key, null));
+      // The same resumable upload as every other write (an emulator we test on rejects the
+      // client's one-request multipart upload); a new upload id cannot collide, so retrying the
+      // whole write is safe.
+      retrier.call(
+          what,
+          () -> write(info, new ByteArrayInputStream(json), json.length, false, null),
+          e -> translate(e, what, key, null));
       return h;
     } catch (IOException e) {
       throw new StoreException(what + ": cannot encode the upload descriptor: " + e, e);

@@ -1,12 +1,23 @@
 package io.skyrelay.connectors.gcs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.skyrelay.connectors.MultipartUploads;
+import io.skyrelay.connectors.ObjectInfo;
+import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.ObjectStoreConformanceTest;
 import io.skyrelay.connectors.ObjectStores;
+import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.connectors.StoreException;
 import io.skyrelay.connectors.StoreSettings;
+import io.skyrelay.connectors.UploadHandle;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
 
 /**
  * The conformance suite for the GCS connector over HTTP, against the Firebase Storage emulator (npm
@@ -130,6 +142,47 @@ class GcsEmulatorConformanceTest extends ObjectStoreConformanceTest {
         emulator.destroyForcibly();
       }
     }
+  }
+
+  // GCS-specific checks that need a server rather than the in-memory fake.
+
+  @Test
+  void uploadedPartsStayHiddenAndAbortRemovesThem() {
+    MultipartUploads mp = store.multipart().orElseThrow();
+    UploadHandle h = mp.begin(base + "big.bin", PutOptions.of("video/mp4", Map.of("k", "v")));
+    mp.uploadPart(h, 1, new ByteArrayInputStream(new byte[] {1, 2, 3}), 3);
+    mp.uploadPart(h, 2, new ByteArrayInputStream(new byte[] {4}), 1);
+    assertEquals(List.of(h), mp.listPending(base));
+    assertTrue(
+        store.listAllToList("").stream()
+            .noneMatch(o -> o.key().startsWith(GcsObjectStore.UPLOADS_PREFIX)),
+        "parts are not listed");
+    assertThrows(ObjectNotFoundException.class, () -> store.head(base + "big.bin"));
+    mp.abort(h);
+    assertEquals(List.of(), mp.listPending(""));
+  }
+
+  @Test
+  void aSourceShorterThanItsLengthLeavesNothingVisible() {
+    byte[] data = randomBytes(1000, 9);
+    String key = base + "short.bin";
+    assertThrows(
+        StoreException.class,
+        () -> store.put(key, new ByteArrayInputStream(data), 5000, PutOptions.DEFAULT));
+    assertThrows(ObjectNotFoundException.class, () -> store.head(key));
+  }
+
+  @Test
+  void theEtagIsTheGenerationAndTheMd5IsHex() {
+    byte[] data = "hello world".getBytes(StandardCharsets.UTF_8);
+    String key = base + "gen";
+    String etag = put(key, data).etag();
+    ObjectInfo head = store.head(key);
+    assertEquals(etag, head.etag());
+    Long.parseLong(etag);
+    assertEquals("5eb63bbbe01eeed093cb22bb8f5acdc3", head.md5());
+    assertEquals("STANDARD", head.storageClass());
+    assertArrayEquals(data, readAll(key));
   }
 
   @Override
