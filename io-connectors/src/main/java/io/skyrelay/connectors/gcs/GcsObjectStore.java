@@ -66,8 +66,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -890,7 +890,12 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
               + result.getSize()
               + "; upload the parts again");
     }
-    deleteUploadObjects(upload.uploadId());
+    try {
+      deleteUploadObjects(upload.uploadId());
+    } catch (StoreException e) {
+      // The object is complete; leftovers stay listed as pending until an abort removes them.
+      LOG.warn("{}: done, but its temporary objects remain: {}", what, e.getMessage());
+    }
     return new WriteResult(key, size, Long.toString(result.getGeneration()));
   }
 
@@ -919,16 +924,38 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
       b.setTargetOptions(BlobTargetOption.doesNotExist());
     }
     ComposeRequest request = b.build();
-    String onPrecondition =
-        ifNoneMatch
-            ? "object " + key + " already exists and the upload asked for If-None-Match: *"
-            : null;
-    Blob result =
-        ifNoneMatch
-            // Not retried: after a lost response, a retry would fail its own precondition.
-            ? call(() -> storage.compose(request), what, key, onPrecondition)
-            : retrier.call(
-                what, () -> storage.compose(request), e -> translate(e, what, key, null));
+    Function<Exception, StoreException> translateCompose =
+        e -> {
+          StoreException t =
+              translate(
+                  e,
+                  what,
+                  key,
+                  ifNoneMatch
+                      ? "object "
+                          + key
+                          + " already exists (the upload asked for If-None-Match: *), or a part"
+                          + " was uploaded again after it was reported"
+                      : what
+                          + ": a part was uploaded again after it was reported; complete the"
+                          + " upload with the parts' latest ETags");
+          if (t instanceof ObjectNotFoundException) {
+            return new ObjectNotFoundException(
+                what + ": a part is missing (aborted, or never uploaded); upload it again", t);
+          }
+          return t;
+        };
+    Blob result;
+    if (ifNoneMatch) {
+      // Not retried: after a lost response, a retry would fail its own precondition.
+      try {
+        result = storage.compose(request);
+      } catch (RuntimeException e) {
+        throw e instanceof StoreException se ? se : translateCompose.apply(e);
+      }
+    } else {
+      result = retrier.call(what, () -> storage.compose(request), translateCompose);
+    }
     if (result == null || result.getGeneration() == null) {
       throw new StoreException(
           what
@@ -937,16 +964,6 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
               + " does not implement compose");
     }
     return result;
-  }
-
-  private <T> T call(Callable<T> c, String what, String key, String onPre) {
-    try {
-      return c.call();
-    } catch (StoreException e) {
-      throw e;
-    } catch (Exception e) {
-      throw translate(e, what, key, onPre);
-    }
   }
 
   @Override
