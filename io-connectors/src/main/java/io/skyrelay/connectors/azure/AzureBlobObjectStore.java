@@ -106,7 +106,9 @@ import java.util.UUID;
  * large puts written as blocks it stores its own. Blobs assembled by {@link #complete} have no MD5.
  *
  * <p>User metadata keys are mapped to C# identifiers, as Azure requires, by {@link MetadataNames}
- * ({@code source-etag} is stored as {@code source_2d_etag}). Metadata values must be ASCII.
+ * ({@code source-etag} is stored as {@code source_2d_etag}). Azure compares metadata names without
+ * regard to case and may return them lower-cased (Azurite does), as S3 does. Metadata values must
+ * be ASCII.
  *
  * <p>Multi-part uploads are staged blocks: a part is a block whose id is derived from the upload id
  * and the part number, and {@link #complete} commits the block list. Azure has no way to discard
@@ -194,7 +196,14 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.allOf(Capability.class);
+    return EnumSet.of(
+        Capability.MULTIPART_UPLOAD,
+        Capability.PART_COPY,
+        Capability.SERVER_SIDE_COPY,
+        Capability.CONDITIONAL_READ,
+        Capability.CONDITIONAL_CREATE,
+        Capability.BATCH_DELETE,
+        Capability.CONTENT_MD5);
   }
 
   private static void checkKey(String key) {
@@ -301,8 +310,8 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
    */
   @Override
   public ObjectContent open(String key, ByteRange range, String ifMatch) {
-    BlobClient blob = container.getBlobClient(key);
     checkKey(key);
+    BlobClient blob = container.getBlobClient(key);
     HttpResponse response =
         retrier.call(
             "read " + key,
@@ -388,7 +397,7 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
       try {
         written =
             blob.uploadWithResponse(
-                    new BlockBlobSimpleUploadOptions(in, length)
+                    new BlockBlobSimpleUploadOptions(BinaryData.fromStream(in, length))
                         .setHeaders(new BlobHttpHeaders().setContentType(options.contentType()))
                         .setMetadata(metadata)
                         .setRequestConditions(createConditions(options)),
@@ -488,7 +497,7 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
     for (Map.Entry<String, String> e : metadata.entrySet()) {
       String v = e.getValue();
       if (v == null || !StandardCharsets.US_ASCII.newEncoder().canEncode(v)) {
-        throw new InvalidKeyException(
+        throw new StoreException(
             "writing "
                 + where(key)
                 + ": the value of metadata key '"
@@ -498,7 +507,7 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
                 + "; Azure metadata values are HTTP header values and must be ASCII");
       }
       if (e.getKey() == null || e.getKey().isEmpty()) {
-        throw new InvalidKeyException("writing " + where(key) + ": a metadata key is empty");
+        throw new StoreException("writing " + where(key) + ": a metadata key is empty");
       }
     }
     return MetadataNames.toAzure(metadata);
@@ -624,14 +633,15 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
       Map<String, String> extraMetadata) {
     AzureBlobObjectStore src = requireCopySource(source);
     BlockBlobClient target = blob(targetKey);
+    String expected = ifMatch == null ? null : unquote(ifMatch);
     String what = "copying " + src.where(sourceKey) + " to";
     // Without an ETag from the caller, the copy is still made conditional on the version whose
     // metadata was read, so that bytes and metadata match; a change in between starts over.
     for (int attempt = 1; ; attempt++) {
       ObjectInfo info = src.head(sourceKey);
-      String condition = ifMatch != null ? ifMatch : info.etag();
+      String condition = expected != null ? expected : info.etag();
       if (!condition.equals(info.etag())) {
-        throw changed(src.where(sourceKey), info.etag(), ifMatch);
+        throw changed(src.where(sourceKey), info.etag(), expected);
       }
       Map<String, String> metadata = new LinkedHashMap<>(info.metadata());
       if (extraMetadata != null) {
@@ -656,45 +666,15 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
                           .getHeaders()
                           .getValue(HttpHeaderName.ETAG),
                   e -> translate(e, what, targetKey));
-          etag = keepContentType(target, targetKey, info.contentType(), etag);
           return new WriteResult(targetKey, info.size(), unquote(etag));
         }
         return asyncCopy(target, targetKey, url, condition, azureMetadata, info, what);
       } catch (PreconditionFailedException e) {
-        if (ifMatch != null || attempt >= 3) {
+        if (expected != null || attempt >= 3) {
           throw e;
         }
       }
     }
-  }
-
-  /**
-   * Copy Blob From URL keeps the source's content type on Azure; where a server does not, it is set
-   * afterwards (a change of properties, which changes the ETag).
-   */
-  private String keepContentType(
-      BlockBlobClient target, String targetKey, String contentType, String etag) {
-    if (contentType == null) {
-      return etag;
-    }
-    ObjectInfo copied = head(targetKey);
-    if (contentType.equals(copied.contentType())) {
-      return etag;
-    }
-    return retrier.call(
-        "set content type of " + targetKey,
-        () ->
-            target
-                .setHttpHeadersWithResponse(
-                    new BlobHttpHeaders()
-                        .setContentType(contentType)
-                        .setContentMd5(copied.md5() == null ? null : unhex(copied.md5())),
-                    new BlobRequestConditions().setIfMatch(quote(copied.etag())),
-                    null,
-                    Context.NONE)
-                .getHeaders()
-                .getValue(HttpHeaderName.ETAG),
-        e -> translate(e, "setting the content type of", targetKey));
   }
 
   private WriteResult asyncCopy(
@@ -976,10 +956,12 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
   public void abort(UploadHandle upload) {}
 
   /**
-   * Blobs under {@code prefix} that have uncommitted blocks staged by this connector, one handle
-   * per upload id. Costs one listing plus one block-list request per blob that has uncommitted
-   * blocks and no committed content. Content type and metadata of the uploads are not known.
-   * Because aborting cannot discard blocks, aborted uploads are listed until their blocks expire.
+   * Uploads under {@code prefix} that were begun for keys with no committed blob yet: the listing
+   * with uncommitted blobs shows them with size 0, and the block list of each such blob tells the
+   * upload ids of its blocks (one request per empty or uncommitted blob). Uploads that overwrite an
+   * existing blob are not found, and neither are the content type and metadata of an upload.
+   * Because {@link #abort} cannot discard blocks, aborted uploads are listed until their blocks
+   * expire.
    */
   @Override
   public List<UploadHandle> listPending(String prefix) {
@@ -1022,10 +1004,10 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
     return pending;
   }
 
-  /** A listed blob that exists only as uncommitted blocks (Azure lists it without an ETag). */
+  /** A listed blob that may exist only as uncommitted blocks: it has no committed bytes. */
   private static boolean uncommitted(BlobItem item) {
     BlobItemProperties p = item.getProperties();
-    return p == null || p.getETag() == null || p.getETag().isEmpty();
+    return p == null || p.getContentLength() == null || p.getContentLength() == 0;
   }
 
   // ---- errors -------------------------------------------------------------------------------
@@ -1129,8 +1111,12 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
             b);
       }
       if (code.equals("InvalidMetadata") || code.equals("EmptyMetadataKey")) {
-        return new InvalidKeyException(
-            what + ": Azure refused the metadata (" + code + "); values must be ASCII");
+        return new StoreException(
+            what
+                + ": Azure refused the metadata ("
+                + code
+                + "); keys are mapped to identifiers, values must be ASCII",
+            b);
       }
       if (code.equals("OutOfRangeInput") || code.equals("InvalidResourceName")) {
         return new InvalidKeyException(
@@ -1151,18 +1137,17 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
       return new AccessDeniedException(
           what + ": could not get an Azure AD token; check " + credentialHint, e);
     }
-    if (e instanceof UncheckedIOException
-        || e instanceof IOException
-        || e.getCause() instanceof IOException) {
+    Throwable io = e instanceof IOException ? e : e.getCause();
+    if (io instanceof IOException) {
       return new TransientStoreException(
           what
-              + ": cannot reach "
+              + ": I/O error talking to "
               + accountUrl.getScheme()
               + "://"
               + accountUrl.getAuthority()
               + " ("
-              + e.getClass().getSimpleName()
-              + "); check the endpoint setting and the network",
+              + io
+              + "); check the endpoint setting and the network, or retry",
           e);
     }
     return new StoreException(what + " failed: " + e, e);
@@ -1191,10 +1176,6 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
 
   private static String hex(byte[] bytes) {
     return bytes == null || bytes.length == 0 ? null : HexFormat.of().formatHex(bytes);
-  }
-
-  private static byte[] unhex(String hex) {
-    return HexFormat.of().parseHex(hex);
   }
 
   private static MessageDigest md5() {

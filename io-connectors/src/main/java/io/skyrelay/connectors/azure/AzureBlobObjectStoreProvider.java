@@ -14,9 +14,9 @@ import io.skyrelay.connectors.ObjectStoreProvider;
 import io.skyrelay.connectors.Redactor;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
-import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -143,15 +143,21 @@ public final class AzureBlobObjectStoreProvider implements ObjectStoreProvider {
       }
       if (endpointSetting.isPresent()) {
         b.endpoint(endpoint(endpointSetting.get(), account));
-      } else if (!parts.containsKey("blobendpoint") && isDevelopmentStorage(parts)) {
-        b.endpoint("http://127.0.0.1:10000/" + DEV_ACCOUNT);
       }
     } else {
       b.endpoint(endpoint(endpointSetting.orElse(null), account));
       Optional<String> accountKey = settings.get("account-key");
       Optional<String> sas = settings.get("sas-token");
       if (accountKey.isPresent()) {
-        b.credential(new StorageSharedKeyCredential(account, accountKey.get()));
+        try {
+          Base64.getDecoder().decode(accountKey.get().trim());
+        } catch (IllegalArgumentException notBase64) {
+          throw new InvalidStoreUriException(
+              "store setting account-key for "
+                  + uri.containerOnly()
+                  + " is not Base64; copy key1 or key2 from the account's Access keys page");
+        }
+        b.credential(new StorageSharedKeyCredential(account, accountKey.get().trim()));
         auth = AzureBlobObjectStore.Auth.SHARED_KEY;
         credentialHint = "store setting account-key (the shared key of account " + account + ")";
       } else if (sas.isPresent()) {
@@ -231,17 +237,16 @@ public final class AzureBlobObjectStoreProvider implements ObjectStoreProvider {
     return setting.trim();
   }
 
-  /** Hosts that address accounts by path, as emulators do, rather than by host name. */
+  /**
+   * Hosts that address accounts by path, as emulators do, rather than by host name: localhost and
+   * IP addresses. Decided from the text alone, without a DNS lookup.
+   */
   static boolean isIpOrLoopback(String host) {
-    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (h.equalsIgnoreCase("localhost") || h.matches("[0-9.]+") || h.contains(":")) {
-      return true;
-    }
-    try {
-      return InetAddress.getByName(h).isLoopbackAddress() && !h.contains(".");
-    } catch (Exception unknownHost) {
+    if (host == null) {
       return false;
     }
+    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    return h.equalsIgnoreCase("localhost") || h.matches("[0-9.]+") || h.contains(":");
   }
 
   /** The parts of a connection string, keyed by lower-case name; values keep any '='. */

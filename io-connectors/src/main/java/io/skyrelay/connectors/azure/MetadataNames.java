@@ -26,6 +26,9 @@ import java.util.Map;
  * my_key}, {@code ContentOwner}) are written unchanged, and blobs written by other tools read back
  * with their names unchanged. A name read from Azure that contains something shaped like an escape
  * but that this mapping would not have written is returned as it is.
+ *
+ * <p>Letters keep their case when written, but Azure treats names without regard to case, and a
+ * server may return them lower-cased (Azurite does): keys that differ only in case collide.
  */
 final class MetadataNames {
 
