@@ -44,6 +44,11 @@ public final class CopyObjects
   private static final Logger LOG = LoggerFactory.getLogger(CopyObjects.class);
   private static final int ATTEMPTS = 3;
 
+  /** The report of an object whose source changed between listing and copying. */
+  static final String SOURCE_CHANGED =
+      "source changed during the copy (nothing was written); run the job again to copy the new"
+          + " version";
+
   private final ReplicationSpec spec;
 
   public CopyObjects(ReplicationSpec spec) {
@@ -122,11 +127,7 @@ public final class CopyObjects
         }
       }
       ReplicationProgress.failed();
-      String why =
-          last instanceof PreconditionFailedException
-              ? "source changed during the copy (nothing was written); run the job again to copy"
-                  + " the new version"
-              : describe(last);
+      String why = last instanceof PreconditionFailedException ? SOURCE_CHANGED : describe(last);
       return List.of(new ObjectResult(t.destination, t.source.key, Action.FAILED, 0, null, why));
     }
   }
@@ -166,7 +167,8 @@ public final class CopyObjects
         h = stores.copiers.get(t.destination).begin(t.source);
       } catch (StoreException e) {
         // The chunk stage reports this object as failed: emit one chunk that carries no upload.
-        out.output(new ChunkTask(t, "", null, Map.of("error", describe(e)), 0, 1, 0, 0));
+        String why = e instanceof PreconditionFailedException ? SOURCE_CHANGED : describe(e);
+        out.output(new ChunkTask(t, "", null, Map.of("error", why), 0, 1, 0, 0));
         return;
       }
       for (int i = 0; i < count; i++) {
@@ -307,9 +309,7 @@ public final class CopyObjects
       }
       ReplicationProgress.failed();
       if (changed) {
-        error =
-            "source changed during the copy (the upload was aborted, nothing was written); run"
-                + " the job again to copy the new version";
+        error = SOURCE_CHANGED;
       }
       out.output(new ObjectResult(t.destination, t.source.key, Action.FAILED, 0, null, error));
     }

@@ -1,0 +1,71 @@
+package io.skyrelay.pipelines;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import picocli.CommandLine.Option;
+
+/** Where a job runs: Flink (embedded MiniCluster or a cluster) or Beam's DirectRunner. */
+public final class RunnerOptions {
+
+  @Option(
+      names = "--runner",
+      defaultValue = "flink",
+      description =
+          "flink (default: Flink, embedded in this process unless --flinkMaster is set) or direct"
+              + " (Beam's DirectRunner, for small jobs and debugging).")
+  String runner;
+
+  @Option(
+      names = {"--flinkMaster", "--flink-master"},
+      defaultValue = "[local]",
+      description =
+          "Flink JobManager to submit to, HOST:PORT of its REST endpoint; [local] (default)"
+              + " starts an embedded MiniCluster in this process.")
+  String flinkMaster;
+
+  @Option(
+      names = "--parallelism",
+      defaultValue = "2",
+      description = "Flink parallelism: workers that list and copy side by side (default 2).")
+  int parallelism;
+
+  public String runner() {
+    return runner;
+  }
+
+  public boolean embedded() {
+    return !runner.equalsIgnoreCase("flink") || flinkMaster.equals("[local]");
+  }
+
+  /** Pipeline options for the chosen runner. */
+  public PipelineOptions pipelineOptions(String jobName) {
+    List<String> args = new ArrayList<>();
+    args.add("--jobName=" + jobName);
+    switch (runner.toLowerCase(Locale.ROOT)) {
+      case "flink", "flinkrunner" -> {
+        FlinkPipelineOptions o =
+            PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
+                .as(FlinkPipelineOptions.class);
+        o.setRunner(FlinkRunner.class);
+        o.setFlinkMaster(flinkMaster);
+        o.setParallelism(parallelism);
+        o.setMaxParallelism(Math.max(128, parallelism));
+        o.setFasterCopy(true);
+        return o;
+      }
+      case "direct", "directrunner" -> {
+        args.add("--runner=DirectRunner");
+        args.add("--targetParallelism=" + parallelism);
+        return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).create();
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "--runner must be flink or direct, not '" + runner + "'");
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.skyrelay.pipelines;
+
+import io.skyrelay.pipelines.demo.DemoCommand;
+import io.skyrelay.pipelines.replicate.ReplicateCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code skyrelay} command line. */
+@Command(
+    name = "skyrelay",
+    mixinStandardHelpOptions = true,
+    version = "skyrelay 0.1.0",
+    description =
+        "Moves objects between object stores and keeps them in sync (Apache Beam on Flink).",
+    subcommands = {ReplicateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    footer = {
+      "",
+      "Exit status: 0 all done, 1 some objects failed or deletes were refused,"
+          + " 2 usage or configuration error, 3 the job itself failed."
+    })
+public final class SkyrelayCli implements Runnable {
+
+  /** Exit status when every object was handled. */
+  public static final int OK = 0;
+
+  /** Exit status when some objects failed, or deletes were refused. */
+  public static final int PARTIAL = 1;
+
+  /** Exit status for bad arguments or configuration. */
+  public static final int USAGE = 2;
+
+  /** Exit status when the job could not run. */
+  public static final int JOB_FAILED = 3;
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new SkyrelayCli());
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          if (ex instanceof IllegalArgumentException
+              || ex instanceof io.skyrelay.connectors.InvalidStoreUriException) {
+            cmd.getErr().println("skyrelay: " + ex.getMessage());
+            return USAGE;
+          }
+          cmd.getErr().println("skyrelay: " + ex);
+          return JOB_FAILED;
+        });
+    cl.setExitCodeExceptionMapper(ex -> USAGE);
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

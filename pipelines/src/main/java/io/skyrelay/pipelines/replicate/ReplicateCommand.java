@@ -1,0 +1,199 @@
+package io.skyrelay.pipelines.replicate;
+
+import io.skyrelay.pipelines.RunnerOptions;
+import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.StoresFile;
+import io.skyrelay.transforms.replicate.DiffMode;
+import io.skyrelay.transforms.replicate.ReplicationSpec;
+import io.skyrelay.transforms.replicate.StoreLocation;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code skyrelay replicate SRC DST [DST...]}. */
+@Command(
+    name = "replicate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Copies every object under SRC that is missing or different at each DST, in parallel, in"
+          + " chunks where objects are large, verifying what it writes.",
+      "",
+      "Locations: s3://bucket/prefix, az://account/container/prefix, gs://bucket/prefix,"
+          + " file:///path. With only the standard AWS environment (AWS_ENDPOINT_URL,"
+          + " AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION) s3:// works against any"
+          + " S3-compatible endpoint; jobs spanning several endpoints use --stores FILE."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  skyrelay replicate s3://src-bucket/data s3://dst-bucket/data --dry-run",
+      "  skyrelay replicate s3://a file:///backup/a az://acct/replica --delete --max-delete 100",
+      "  skyrelay replicate s3://a s3://b --runner flink --flinkMaster 127.0.0.1:8081",
+      "",
+      "Exit status: 0 done, 1 some objects failed or deletes were refused, 2 bad arguments,"
+          + " 3 the job failed."
+    })
+public final class ReplicateCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "SRC", description = "Where objects come from.")
+  String source;
+
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "DST",
+      description = "One or more destinations.")
+  List<String> destinations;
+
+  @Option(
+      names = "--dry-run",
+      description =
+          "List and compare only: print what would be copied and deleted, the bytes and"
+              + " the estimated egress cost; change nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--delete",
+      description = "Delete destination objects that the source does not have.")
+  boolean delete;
+
+  @Option(
+      names = "--max-delete",
+      defaultValue = "1000",
+      description =
+          "Refuse all deletes at a destination that would lose more objects than this"
+              + " (default ${DEFAULT-VALUE}).")
+  long maxDelete;
+
+  @Option(
+      names = "--diff",
+      defaultValue = "auto",
+      description =
+          "How unchanged objects are recognised: auto (MD5 where both stores know it,"
+              + " else ETag between stores of one kind, else modification time), etag, checksum,"
+              + " mtime. Default ${DEFAULT-VALUE}.")
+  String diff;
+
+  @Option(
+      names = "--chunk-size",
+      defaultValue = "64MiB",
+      description =
+          "Part size for large objects (raised to a store's minimum); objects up to"
+              + " this size are copied whole. Default ${DEFAULT-VALUE}.")
+  String chunkSize;
+
+  @Option(
+      names = "--transfers",
+      defaultValue = "16",
+      description = "Concurrent transfers per worker (default ${DEFAULT-VALUE}).")
+  int transfers;
+
+  @Option(
+      names = "--no-server-side-copy",
+      description = "Always move the bytes through the workers, even within one store.")
+  boolean noServerSideCopy;
+
+  @Option(
+      names = "--manifest",
+      description = "Copy exactly the objects of this Avro manifest instead of listing SRC.")
+  String manifest;
+
+  @Option(names = "--manifest-out", description = "Write the source listing as an Avro manifest.")
+  String manifestOut;
+
+  @Option(
+      names = "--stores",
+      description = "YAML file with per-store endpoints, credentials and region labels.")
+  Path storesFile;
+
+  @Option(
+      names = "--source-region",
+      description = "Region label of SRC for cost estimates (e.g. aws:us-east-1).")
+  String sourceRegion;
+
+  @Option(names = "--dest-region", description = "Region label of every DST for cost estimates.")
+  String destRegion;
+
+  @Option(
+      names = "--output",
+      description =
+          "Folder for the run's per-object results (Avro) and report.json"
+              + " (default skyrelay-runs/<time>).")
+  Path output;
+
+  @Mixin RunnerOptions runner;
+
+  @Override
+  public Integer call() {
+    StoresFile stores =
+        storesFile == null ? StoresFile.empty() : StoresFile.read(storesFile, System.getenv());
+    List<StoreLocation> dsts = new ArrayList<>();
+    for (String d : destinations) {
+      dsts.add(stores.locate(d, destRegion));
+    }
+    ReplicationSpec spec =
+        new ReplicationSpec(
+            stores.locate(source, sourceRegion),
+            dsts,
+            parseSize(chunkSize),
+            DiffMode.valueOf(diff.toUpperCase(Locale.ROOT)),
+            delete,
+            maxDelete,
+            transfers,
+            !noServerSideCopy);
+    Path out =
+        output != null
+            ? output
+            : Path.of(
+                "skyrelay-runs",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    ReplicationSummary summary =
+        ReplicateJob.run(
+            spec, runner, new ReplicateJob.Io(manifest, manifestOut, out, dryRun), System.out);
+    summary.print(System.out);
+    System.out.println(
+        "  results: " + out.resolve("results-*.avro") + ", " + out.resolve("report.json"));
+    return summary.failed() > 0 || summary.deleteRefused() > 0
+        ? SkyrelayCli.PARTIAL
+        : SkyrelayCli.OK;
+  }
+
+  /** Parses sizes like {@code 64MiB}, {@code 8MB}, {@code 1048576}. */
+  public static long parseSize(String text) {
+    String t = text.trim().toUpperCase(Locale.ROOT).replace(" ", "");
+    long mult = 1;
+    String[][] units = {
+      {"KIB", "1024"},
+      {"MIB", "1048576"},
+      {"GIB", "1073741824"},
+      {"KB", "1000"},
+      {"MB", "1000000"},
+      {"GB", "1000000000"},
+      {"K", "1024"},
+      {"M", "1048576"},
+      {"G", "1073741824"},
+      {"B", "1"}
+    };
+    for (String[] u : units) {
+      if (t.endsWith(u[0])) {
+        mult = Long.parseLong(u[1]);
+        t = t.substring(0, t.length() - u[0].length());
+        break;
+      }
+    }
+    try {
+      return (long) (Double.parseDouble(t) * mult);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a size; write it like 64MiB, 8MB or 1048576");
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package io.skyrelay.pipelines.replicate;
+
+import io.skyrelay.connectors.MultipartUploads;
+import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.UploadHandle;
+import io.skyrelay.pipelines.ProgressBar;
+import io.skyrelay.pipelines.RunnerOptions;
+import io.skyrelay.transforms.regions.RegionData;
+import io.skyrelay.transforms.replicate.Replicate;
+import io.skyrelay.transforms.replicate.ReplicationProgress;
+import io.skyrelay.transforms.replicate.ReplicationSpec;
+import io.skyrelay.transforms.replicate.StoreLocation;
+import io.skyrelay.transforms.values.ObjectResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.reflect.ReflectDatumReader;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.extensions.avro.io.AvroIO;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Runs one batch replication: aborts uploads that earlier runs left unfinished, builds and runs the
+ * pipeline with a progress bar, and returns the summary; per-object results and a JSON report go to
+ * the run's output folder.
+ */
+public final class ReplicateJob {
+
+  /** Optional inputs and outputs of a run. */
+  public record Io(String manifestIn, String manifestOut, Path outputDir, boolean dryRun) {}
+
+  private ReplicateJob() {}
+
+  /** The pipeline of a run, for tests and for {@link #run}. */
+  public static Pipeline build(Pipeline p, ReplicationSpec spec, Io io) {
+    Replicate replicate = Replicate.of(spec);
+    if (io.manifestIn() != null) {
+      replicate = replicate.withManifest(io.manifestIn());
+    }
+    if (io.manifestOut() != null) {
+      replicate = replicate.withManifestOutput(io.manifestOut());
+    }
+    if (io.dryRun()) {
+      replicate = replicate.planOnly();
+    }
+    PCollection<ObjectResult> results = p.apply("Replicate", replicate);
+    results.apply(
+        "WriteResults",
+        AvroIO.write(ObjectResult.class)
+            .to(io.outputDir().resolve("results").toString())
+            .withSuffix(".avro"));
+    return p;
+  }
+
+  public static ReplicationSummary run(
+      ReplicationSpec spec, RunnerOptions runner, Io io, PrintStream out) {
+    check(spec);
+    try {
+      Files.createDirectories(io.outputDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create output folder " + io.outputDir(), e);
+    }
+    int aborted = io.dryRun() ? 0 : abortStaleUploads(spec, out);
+    ReplicationProgress.reset();
+    Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
+    build(p, spec, io);
+    long start = System.nanoTime();
+    PipelineResult result;
+    try (ProgressBar bar = runner.embedded() && !io.dryRun() ? new ProgressBar(out) : null) {
+      if (!runner.embedded()) {
+        out.println("submitted to Flink at the configured master; waiting for the job to finish");
+      }
+      result = p.run();
+      PipelineResult.State state = result.waitUntilFinish();
+      if (state != PipelineResult.State.DONE) {
+        throw new IllegalStateException("the replication job ended in state " + state);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    List<ObjectResult> failures = readFailures(io.outputDir());
+    ReplicationSummary summary =
+        ReplicationSummary.of(
+            spec,
+            result.metrics().queryMetrics(ReplicationSummary.filter()),
+            seconds,
+            io.dryRun(),
+            aborted,
+            failures,
+            RegionData.bundled());
+    try {
+      summary.writeJson(io.outputDir().resolve("report.json"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the report", e);
+    }
+    return summary;
+  }
+
+  private static void check(ReplicationSpec spec) {
+    for (StoreLocation d : spec.destinations()) {
+      String s = spec.source().uri().toString();
+      String t = d.uri().toString();
+      if (s.equals(t) || t.startsWith(s.endsWith("/") ? s : s + "/") || s.startsWith(t + "/")) {
+        if (!spec.source().uri().prefix().isEmpty() || !d.uri().prefix().isEmpty() || s.equals(t)) {
+          throw new IllegalArgumentException(
+              "source "
+                  + s
+                  + " and destination "
+                  + t
+                  + " overlap; copy between disjoint locations");
+        }
+      }
+    }
+  }
+
+  /** Aborts multi-part uploads under each destination's prefix that earlier runs left behind. */
+  static int abortStaleUploads(ReplicationSpec spec, PrintStream out) {
+    int aborted = 0;
+    for (StoreLocation d : spec.destinations()) {
+      try (ObjectStore store = d.open()) {
+        Optional<MultipartUploads> mp = store.multipart();
+        if (mp.isEmpty()) {
+          continue;
+        }
+        for (UploadHandle h : mp.get().listPending(d.uri().prefix())) {
+          mp.get().abort(h);
+          aborted++;
+        }
+      }
+    }
+    if (aborted > 0) {
+      out.println("aborted " + aborted + " unfinished multi-part uploads left by an earlier run");
+    }
+    return aborted;
+  }
+
+  private static List<ObjectResult> readFailures(Path dir) {
+    List<ObjectResult> failures = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (!name.startsWith("results") || !name.endsWith(".avro")) {
+          continue;
+        }
+        try (DataFileReader<ObjectResult> r =
+            new DataFileReader<>(f.toFile(), new ReflectDatumReader<>(ObjectResult.class))) {
+          for (ObjectResult o : r) {
+            if (o.action == ObjectResult.Action.FAILED
+                || o.action == ObjectResult.Action.DELETE_REFUSED) {
+              failures.add(o);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the per-object results in " + dir, e);
+    }
+    return failures;
+  }
+}

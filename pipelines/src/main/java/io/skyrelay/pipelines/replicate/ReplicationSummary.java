@@ -1,0 +1,202 @@
+package io.skyrelay.pipelines.replicate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.skyrelay.pipelines.ProgressBar;
+import io.skyrelay.transforms.regions.RegionData;
+import io.skyrelay.transforms.replicate.Replicate;
+import io.skyrelay.transforms.replicate.ReplicationSpec;
+import io.skyrelay.transforms.replicate.StoreLocation;
+import io.skyrelay.transforms.values.ObjectResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+
+/** What a replication run did, per destination, from the job's metrics. */
+public record ReplicationSummary(
+    String source,
+    boolean dryRun,
+    double seconds,
+    int abortedStaleUploads,
+    List<Destination> destinations,
+    List<ObjectResult> failures) {
+
+  /** The counts of one destination. */
+  public record Destination(
+      String uri,
+      String region,
+      long copied,
+      long copiedBytes,
+      long skipped,
+      long deleted,
+      long deleteRefused,
+      long failed,
+      Double egressUsd) {}
+
+  public long failed() {
+    return destinations.stream().mapToLong(Destination::failed).sum();
+  }
+
+  public long deleteRefused() {
+    return destinations.stream().mapToLong(Destination::deleteRefused).sum();
+  }
+
+  public long copied() {
+    return destinations.stream().mapToLong(Destination::copied).sum();
+  }
+
+  public long copiedBytes() {
+    return destinations.stream().mapToLong(Destination::copiedBytes).sum();
+  }
+
+  public long skipped() {
+    return destinations.stream().mapToLong(Destination::skipped).sum();
+  }
+
+  public long deleted() {
+    return destinations.stream().mapToLong(Destination::deleted).sum();
+  }
+
+  static ReplicationSummary of(
+      ReplicationSpec spec,
+      MetricQueryResults metrics,
+      double seconds,
+      boolean dryRun,
+      int aborted,
+      List<ObjectResult> failures,
+      RegionData regions) {
+    Map<String, Long> counters = new LinkedHashMap<>();
+    for (MetricResult<Long> c : metrics.getCounters()) {
+      Long v;
+      try {
+        v = c.getCommitted();
+      } catch (UnsupportedOperationException notCommitted) {
+        v = c.getAttempted();
+      }
+      counters.merge(c.getName().getName(), v == null ? 0 : v, Long::sum);
+    }
+    List<Destination> dests = new ArrayList<>();
+    for (int d = 0; d < spec.destinations().size(); d++) {
+      StoreLocation loc = spec.destination(d);
+      String k = "/" + d;
+      long bytes = counters.getOrDefault("copied-bytes" + k, 0L);
+      Double cost = null;
+      try {
+        cost = bytes / 1e9 * regions.egressUsdPerGb(spec.source().region(), loc.region());
+      } catch (IllegalArgumentException unknownRegion) {
+        // no price for unlabelled stores: the report says n/a
+      }
+      dests.add(
+          new Destination(
+              loc.uri().toString(),
+              loc.region(),
+              counters.getOrDefault("copied" + k, 0L),
+              bytes,
+              counters.getOrDefault("skipped" + k, 0L),
+              counters.getOrDefault("deleted" + k, 0L),
+              counters.getOrDefault("delete-refused" + k, 0L),
+              counters.getOrDefault("failed" + k, 0L),
+              cost));
+    }
+    return new ReplicationSummary(
+        spec.source().toString(), dryRun, seconds, aborted, dests, failures);
+  }
+
+  static MetricsFilter filter() {
+    return MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.inNamespace(Replicate.METRICS))
+        .build();
+  }
+
+  /** The human summary printed at the end of a run. */
+  public void print(PrintStream out) {
+    out.println();
+    out.println(dryRun ? "Dry run: nothing was changed. Plan:" : "Replication summary");
+    out.println("  source: " + source);
+    String copiedWord = dryRun ? "to copy" : "copied";
+    String deletedWord = dryRun ? "to delete" : "deleted";
+    for (Destination d : destinations) {
+      out.printf(
+          Locale.ROOT,
+          "  -> %s [%s]: %s %,d (%s), skipped %,d, %s %,d, failed %,d%s, egress %s%n",
+          d.uri(),
+          d.region(),
+          copiedWord,
+          d.copied(),
+          ProgressBar.bytes(d.copiedBytes()),
+          d.skipped(),
+          deletedWord,
+          d.deleted(),
+          d.failed(),
+          d.deleteRefused() > 0 ? ", deletes refused " + d.deleteRefused() : "",
+          d.egressUsd() == null ? "n/a" : String.format(Locale.ROOT, "$%.4f", d.egressUsd()));
+    }
+    if (!dryRun) {
+      out.printf(
+          Locale.ROOT,
+          "  total: copied %,d objects, %s in %.1f s (%s/s); skipped %,d; deleted %,d; failed %,d%n",
+          copied(),
+          ProgressBar.bytes(copiedBytes()),
+          seconds,
+          ProgressBar.bytes((long) (copiedBytes() / Math.max(seconds, 0.001))),
+          skipped(),
+          deleted(),
+          failed());
+    }
+    if (abortedStaleUploads > 0) {
+      out.println("  aborted " + abortedStaleUploads + " unfinished uploads left by earlier runs");
+    }
+    if (!failures.isEmpty()) {
+      out.println("  failures (first " + Math.min(20, failures.size()) + "):");
+      failures.stream()
+          .limit(20)
+          .forEach(
+              f ->
+                  out.println(
+                      "    "
+                          + f.action
+                          + " "
+                          + destinations.get(f.destination).uri()
+                          + " "
+                          + f.key
+                          + ": "
+                          + f.error));
+    }
+  }
+
+  /** Writes the summary as JSON. */
+  public void writeJson(Path file) throws IOException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("source", source);
+    json.put("dryRun", dryRun);
+    json.put("seconds", seconds);
+    json.put("copied", copied());
+    json.put("copiedBytes", copiedBytes());
+    json.put("skipped", skipped());
+    json.put("deleted", deleted());
+    json.put("failed", failed());
+    json.put("deleteRefused", deleteRefused());
+    json.put("abortedStaleUploads", abortedStaleUploads);
+    json.put("destinations", destinations);
+    List<Map<String, Object>> f = new ArrayList<>();
+    for (ObjectResult r : failures) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("destination", destinations.get(r.destination).uri());
+      m.put("key", r.key);
+      m.put("action", r.action.name());
+      m.put("error", r.error);
+      f.add(m);
+    }
+    json.put("failures", f);
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * The batch replication job: {@code skyrelay replicate SRC DST [DST...]}, its options, the run
+ * (stale-upload clean-up, pipeline, progress, metrics) and the summary and reports it leaves.
+ */
+package io.skyrelay.pipelines.replicate;

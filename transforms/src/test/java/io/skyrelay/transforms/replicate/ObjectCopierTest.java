@@ -1,0 +1,161 @@
+package io.skyrelay.transforms.replicate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.skyrelay.connectors.BatchDeleteResult;
+import io.skyrelay.connectors.ByteRange;
+import io.skyrelay.connectors.Capability;
+import io.skyrelay.connectors.ListPage;
+import io.skyrelay.connectors.ListRequest;
+import io.skyrelay.connectors.ObjectInfo;
+import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.PreconditionFailedException;
+import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.connectors.StoreSettings;
+import io.skyrelay.connectors.StoreUri;
+import io.skyrelay.connectors.WriteResult;
+import io.skyrelay.connectors.local.LocalObjectStore;
+import io.skyrelay.transforms.values.ObjectEntry;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ObjectCopierTest {
+
+  @TempDir Path tmp;
+
+  private static StoreLocation location(Path dir) {
+    return new StoreLocation(
+        StoreUri.parse(dir.toUri().toString()), StoreSettings.EMPTY, "local:test");
+  }
+
+  @Test
+  void copiesBytesMetadataAndRecordsTheSourceEtag() throws IOException {
+    LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
+    LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
+    byte[] data = "hello replica".getBytes();
+    WriteResult w =
+        src.put(
+            "k",
+            new ByteArrayInputStream(data),
+            data.length,
+            PutOptions.of("text/plain", Map.of("m", "1")));
+    ObjectCopier copier =
+        new ObjectCopier(src, location(tmp.resolve("a")), dst, location(tmp.resolve("b")), false);
+    ObjectEntry entry = ObjectEntry.of(src.head("k"), "");
+    assertEquals("streamed", copier.copyWhole(entry).method());
+    ObjectInfo copy = dst.head("k");
+    assertEquals("text/plain", copy.contentType());
+    assertEquals(Map.of("m", "1", ObjectCopier.SOURCE_ETAG, w.etag()), copy.metadata());
+    try (InputStream in = dst.read("k", null, null)) {
+      assertArrayEquals(data, in.readAllBytes());
+    }
+  }
+
+  @Test
+  void aSourceChangedSinceListingIsNotCopied() {
+    LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
+    LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
+    src.put("k", new ByteArrayInputStream(new byte[] {1, 2}), 2, PutOptions.DEFAULT);
+    ObjectEntry listed = ObjectEntry.of(src.head("k"), "");
+    src.put("k", new ByteArrayInputStream(new byte[] {3, 4}), 2, PutOptions.DEFAULT);
+    ObjectCopier copier =
+        new ObjectCopier(src, location(tmp.resolve("a")), dst, location(tmp.resolve("b")), true);
+    assertThrows(PreconditionFailedException.class, () -> copier.copyWhole(listed));
+    assertEquals(0, dst.listAllToList("").size());
+  }
+
+  @Test
+  void bytesCorruptedOnTheWayAreDetected() {
+    LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
+    ObjectStore corrupting = new CorruptingStore(new LocalObjectStore(tmp.resolve("b")));
+    byte[] data = new byte[10_000];
+    new java.util.Random(1).nextBytes(data);
+    src.put("k", new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT);
+    ObjectCopier copier =
+        new ObjectCopier(
+            src, location(tmp.resolve("a")), corrupting, location(tmp.resolve("b")), false);
+    ObjectCopier.VerificationException e =
+        assertThrows(
+            ObjectCopier.VerificationException.class,
+            () -> copier.copyWhole(ObjectEntry.of(src.head("k"), "")));
+    assertTrue(e.getMessage().contains("MD5"), e.getMessage());
+  }
+
+  /** A destination that flips one bit of everything written to it. */
+  static final class CorruptingStore implements ObjectStore {
+    private final ObjectStore inner;
+
+    CorruptingStore(ObjectStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public WriteResult put(String key, InputStream content, long length, PutOptions options) {
+      InputStream flipped =
+          new FilterInputStream(content) {
+            long pos;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              int n = super.read(b, off, len);
+              if (n > 0 && pos <= 100 && pos + n > 100) {
+                b[off + (int) (100 - pos)] ^= 1;
+              }
+              pos += Math.max(n, 0);
+              return n;
+            }
+          };
+      WriteResult w = inner.put(key, flipped, length, options);
+      return new WriteResult(key, length, "not-an-md5");
+    }
+
+    @Override
+    public StoreUri root() {
+      return inner.root();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+      return inner.capabilities();
+    }
+
+    @Override
+    public ListPage list(ListRequest request) {
+      return inner.list(request);
+    }
+
+    @Override
+    public ObjectInfo head(String key) {
+      return inner.head(key);
+    }
+
+    @Override
+    public InputStream read(String key, ByteRange range, String ifMatch) {
+      return inner.read(key, range, ifMatch);
+    }
+
+    @Override
+    public void delete(String key) {
+      inner.delete(key);
+    }
+
+    @Override
+    public BatchDeleteResult deleteAll(Collection<String> keys) {
+      return inner.deleteAll(keys);
+    }
+
+    @Override
+    public void close() {}
+  }
+}
