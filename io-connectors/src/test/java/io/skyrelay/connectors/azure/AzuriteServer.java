@@ -102,6 +102,9 @@ public final class AzuriteServer implements AutoCloseable {
     Path cwd = Path.of("").toAbsolutePath();
     candidates.add(cwd);
     candidates.add(cwd.resolve("io-connectors"));
+    if (cwd.getParent() != null) {
+      candidates.add(cwd.getParent().resolve("io-connectors")); // from a sibling module
+    }
     for (Path c : candidates) {
       if (Files.isRegularFile(c.resolve("package.json"))
           && Files.isRegularFile(c.resolve("pom.xml"))) {

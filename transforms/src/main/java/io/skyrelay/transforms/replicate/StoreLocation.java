@@ -13,6 +13,15 @@ import java.io.Serializable;
 public record StoreLocation(StoreUri uri, StoreSettings settings, String region)
     implements Serializable {
 
+  /**
+   * A location's prefix names a folder: {@code s3://b/data} and {@code s3://b/data/} are the same.
+   */
+  public StoreLocation {
+    if (!uri.prefix().isEmpty() && !uri.prefix().endsWith("/")) {
+      uri = uri.withPrefix(uri.prefix() + "/");
+    }
+  }
+
   public ObjectStore open() {
     return ObjectStores.open(uri, settings);
   }
