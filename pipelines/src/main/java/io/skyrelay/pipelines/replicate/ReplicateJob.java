@@ -72,15 +72,20 @@ public final class ReplicateJob {
     Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
     build(p, spec, io);
     long start = System.nanoTime();
+    if (!runner.embedded()) {
+      out.println("submitted to Flink at the configured master; waiting for the job to finish");
+    }
+    ProgressBar bar = runner.embedded() && !io.dryRun() ? new ProgressBar(out) : null;
     PipelineResult result;
-    try (ProgressBar bar = runner.embedded() && !io.dryRun() ? new ProgressBar(out) : null) {
-      if (!runner.embedded()) {
-        out.println("submitted to Flink at the configured master; waiting for the job to finish");
-      }
+    try {
       result = p.run();
       PipelineResult.State state = result.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
         throw new IllegalStateException("the replication job ended in state " + state);
+      }
+    } finally {
+      if (bar != null) {
+        bar.close();
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
