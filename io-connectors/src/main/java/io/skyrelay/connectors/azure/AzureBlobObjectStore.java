@@ -48,9 +48,11 @@ import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.skyrelay.connectors.AccessDeniedException;
 import io.skyrelay.connectors.BatchDeleteResult;
+import io.skyrelay.connectors.BoundedInputStream;
 import io.skyrelay.connectors.ByteRange;
 import io.skyrelay.connectors.Capability;
 import io.skyrelay.connectors.CompletedPart;
+import io.skyrelay.connectors.Digests;
 import io.skyrelay.connectors.InvalidKeyException;
 import io.skyrelay.connectors.ListPage;
 import io.skyrelay.connectors.ListRequest;
@@ -77,7 +79,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
@@ -390,7 +391,7 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
   public WriteResult put(String key, InputStream content, long length, PutOptions options) {
     BlockBlobClient blob = blob(key);
     Map<String, String> metadata = azureMetadata(options.metadata(), key);
-    MessageDigest md5 = md5();
+    MessageDigest md5 = Digests.md5();
     DigestInputStream in = new DigestInputStream(content, md5);
     if (length <= singlePutMax) {
       BlockBlobItem written;
@@ -446,7 +447,8 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
       String id = blockId(uploadId, part);
       try {
         blob.stageBlockWithResponse(
-            new BlockBlobStageBlockOptions(id, BinaryData.fromStream(new Slice(in, n), n)),
+            new BlockBlobStageBlockOptions(
+                id, BinaryData.fromStream(BoundedInputStream.slice(in, n), n)),
             null,
             Context.NONE);
       } catch (RuntimeException e) {
@@ -1178,14 +1180,6 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
     return bytes == null || bytes.length == 0 ? null : HexFormat.of().formatHex(bytes);
   }
 
-  private static MessageDigest md5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   @Override
   public void close() {
     // The HTTP client is shared by all stores of the JVM; nothing else holds resources.
@@ -1241,42 +1235,4 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
   }
 
   /** The next {@code remaining} bytes of a stream that stays open for the slices after it. */
-  private static final class Slice extends InputStream {
-    private final InputStream in;
-    private long remaining;
-
-    Slice(InputStream in, long remaining) {
-      this.in = in;
-      this.remaining = remaining;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buf, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = in.read(buf, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public void close() {
-      // the underlying stream belongs to the caller of put()
-    }
-  }
 }

@@ -23,6 +23,7 @@ import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.ByteRange;
 import io.skyrelay.connectors.Capability;
 import io.skyrelay.connectors.CompletedPart;
+import io.skyrelay.connectors.Digests;
 import io.skyrelay.connectors.InvalidKeyException;
 import io.skyrelay.connectors.KeyOrder;
 import io.skyrelay.connectors.ListPage;
@@ -469,7 +470,7 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
       String onPrecondition) {
     String key = target.getName();
     String what = "writing " + uri(key);
-    MessageDigest md5 = md5();
+    MessageDigest md5 = Digests.md5();
     try {
       BlobWriteSession session =
           ifNoneMatch
@@ -1217,14 +1218,6 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
       }
     }
     return e;
-  }
-
-  private static MessageDigest md5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

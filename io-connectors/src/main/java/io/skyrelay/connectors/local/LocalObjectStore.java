@@ -2,9 +2,11 @@ package io.skyrelay.connectors.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skyrelay.connectors.BatchDeleteResult;
+import io.skyrelay.connectors.BoundedInputStream;
 import io.skyrelay.connectors.ByteRange;
 import io.skyrelay.connectors.Capability;
 import io.skyrelay.connectors.CompletedPart;
+import io.skyrelay.connectors.Digests;
 import io.skyrelay.connectors.InvalidKeyException;
 import io.skyrelay.connectors.ListPage;
 import io.skyrelay.connectors.ListPager;
@@ -38,7 +40,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -306,7 +307,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
         }
         ch.position(range.first());
         long length = Math.min(range.length(), size - range.first());
-        return new BoundedInputStream(Channels.newInputStream(ch), length);
+        return BoundedInputStream.of(Channels.newInputStream(ch), length);
       } catch (RuntimeException | IOException e) {
         ch.close();
         throw e;
@@ -323,7 +324,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     Path file = fileOf(key);
     Path t = tmp.resolve(UUID.randomUUID().toString());
     try {
-      MessageDigest md5 = md5();
+      MessageDigest md5 = Digests.md5();
       long written;
       try (OutputStream out = new DigestOutputStream(Files.newOutputStream(t), md5)) {
         written = content.transferTo(out);
@@ -523,7 +524,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     Path dir = uploadDir(upload);
     Path t = tmp.resolve(UUID.randomUUID().toString());
     try {
-      MessageDigest md5 = md5();
+      MessageDigest md5 = Digests.md5();
       long written;
       try (OutputStream out = new DigestOutputStream(Files.newOutputStream(t), md5)) {
         written = content.transferTo(out);
@@ -580,7 +581,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     List<CompletedPart> ordered = new ArrayList<>(parts);
     ordered.sort((a, b) -> Integer.compare(a.partNumber(), b.partNumber()));
     try {
-      MessageDigest md5 = md5();
+      MessageDigest md5 = Digests.md5();
       try (OutputStream out = new DigestOutputStream(Files.newOutputStream(t), md5)) {
         for (CompletedPart p : ordered) {
           Path part = dir.resolve(Integer.toString(p.partNumber()));
@@ -648,14 +649,6 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private static MessageDigest md5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static void deleteQuietly(Path p) {
     try {
       Files.deleteIfExists(p);
@@ -699,44 +692,4 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
 
   @Override
   public void close() {}
-
-  /** Stops after {@code remaining} bytes, so a ranged read never runs past its range. */
-  private static final class BoundedInputStream extends InputStream {
-    private final InputStream in;
-    private long remaining;
-
-    BoundedInputStream(InputStream in, long remaining) {
-      this.in = in;
-      this.remaining = remaining;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buf, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = in.read(buf, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
-    }
-  }
 }

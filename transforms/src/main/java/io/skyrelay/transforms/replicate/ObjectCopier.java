@@ -2,6 +2,7 @@ package io.skyrelay.transforms.replicate;
 
 import io.skyrelay.connectors.ByteRange;
 import io.skyrelay.connectors.CompletedPart;
+import io.skyrelay.connectors.Digests;
 import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.ObjectContent;
 import io.skyrelay.connectors.ObjectInfo;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -99,7 +99,7 @@ public final class ObjectCopier {
       return new Outcome(entry.size, "server-side");
     }
     try (ObjectContent content = source.open(srcKey, null, entry.etag)) {
-      MessageDigest md5 = md5();
+      MessageDigest md5 = Digests.md5();
       InputStream in = new DigestInputStream(content.stream(), md5);
       WriteResult w =
           destination.put(dstKey, in, entry.size, putOptions(content.info(), entry.etag));
@@ -177,7 +177,7 @@ public final class ObjectCopier {
       return mp.copyPart(upload, partNumber, source, srcKey, range, entry.etag);
     }
     try (InputStream raw = source.read(srcKey, range, entry.etag)) {
-      MessageDigest md5 = md5();
+      MessageDigest md5 = Digests.md5();
       CompletedPart part =
           mp.uploadPart(upload, partNumber, new DigestInputStream(raw, md5), length);
       String digest = HexFormat.of().formatHex(md5.digest());
@@ -212,14 +212,6 @@ public final class ObjectCopier {
 
   public void abort(UploadHandle upload) {
     destination.multipart().orElseThrow().abort(upload);
-  }
-
-  private static MessageDigest md5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** What was written does not match what was read. */
