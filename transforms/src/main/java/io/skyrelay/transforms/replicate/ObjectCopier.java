@@ -210,6 +210,28 @@ public final class ObjectCopier {
     return w;
   }
 
+  /**
+   * Copies a large object as a multi-part upload, part after part, on this thread; aborts the
+   * upload when anything fails. For callers that copy one object at a time (the sync job); the
+   * batch job spreads parts over workers instead.
+   */
+  public WriteResult copyInParts(ObjectEntry entry, long chunkSize) {
+    MultipartUploads mp = destination.multipart().orElseThrow();
+    long part = partSize(mp, entry.size, chunkSize);
+    UploadHandle upload = begin(entry);
+    try {
+      List<CompletedPart> parts = new java.util.ArrayList<>();
+      for (long offset = 0; offset < entry.size; offset += part) {
+        int number = (int) (offset / part) + 1;
+        parts.add(copyPart(upload, entry, number, offset, Math.min(part, entry.size - offset)));
+      }
+      return complete(upload, parts, entry.size);
+    } catch (RuntimeException e) {
+      abort(upload);
+      throw e;
+    }
+  }
+
   public void abort(UploadHandle upload) {
     destination.multipart().orElseThrow().abort(upload);
   }

@@ -1,0 +1,55 @@
+package io.skyrelay.transforms.sync;
+
+import java.io.Serializable;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Which keys a mapping syncs. Each rule is a key prefix ({@code images/}), a glob ({@code
+ * glob:**}{@code /*.jpg}) or a regular expression ({@code regex:.*\.tmp$}). A key is synced when it
+ * matches an include rule (or there are none) and no exclude rule.
+ */
+public final class KeyFilter implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final List<String> include;
+  private final List<String> exclude;
+  private transient List<java.util.function.Predicate<String>> includeRules;
+  private transient List<java.util.function.Predicate<String>> excludeRules;
+
+  public KeyFilter(List<String> include, List<String> exclude) {
+    this.include = List.copyOf(include);
+    this.exclude = List.copyOf(exclude);
+    include.forEach(KeyFilter::rule); // fail early on a bad pattern
+    exclude.forEach(KeyFilter::rule);
+  }
+
+  public static KeyFilter all() {
+    return new KeyFilter(List.of(), List.of());
+  }
+
+  public boolean accepts(String relativeKey) {
+    if (includeRules == null) {
+      includeRules = include.stream().map(KeyFilter::rule).toList();
+      excludeRules = exclude.stream().map(KeyFilter::rule).toList();
+    }
+    boolean in = includeRules.isEmpty() || includeRules.stream().anyMatch(r -> r.test(relativeKey));
+    return in && excludeRules.stream().noneMatch(r -> r.test(relativeKey));
+  }
+
+  static java.util.function.Predicate<String> rule(String rule) {
+    if (rule.startsWith("regex:")) {
+      Pattern p = Pattern.compile(rule.substring("regex:".length()));
+      return k -> p.matcher(k).matches();
+    }
+    if (rule.startsWith("glob:")) {
+      PathMatcher m = FileSystems.getDefault().getPathMatcher(rule);
+      return k -> !k.isEmpty() && m.matches(Path.of(k));
+    }
+    return k -> k.startsWith(rule);
+  }
+}

@@ -1,0 +1,28 @@
+package io.skyrelay.transforms.sync;
+
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
+
+/**
+ * The sync job's metrics, in namespace {@value #NAMESPACE}: {@code events-in}, {@code applied},
+ * {@code skipped.<reason>}, {@code dead-lettered}, {@code failed}, and the distribution {@code
+ * lag-ms} (event time to applied).
+ */
+public final class SyncMetrics {
+
+  public static final String NAMESPACE = "skyrelay-sync";
+
+  public static final Counter EVENTS_IN = Metrics.counter(NAMESPACE, "events-in");
+  public static final Counter APPLIED = Metrics.counter(NAMESPACE, "applied");
+  public static final Counter DEAD_LETTERED = Metrics.counter(NAMESPACE, "dead-lettered");
+  public static final Counter FAILED = Metrics.counter(NAMESPACE, "failed");
+  public static final Distribution LAG_MS = Metrics.distribution(NAMESPACE, "lag-ms");
+
+  private SyncMetrics() {}
+
+  /** Counts an event that was deliberately not applied, by reason. */
+  public static void skipped(String reason) {
+    Metrics.counter(NAMESPACE, "skipped." + reason).inc();
+  }
+}
