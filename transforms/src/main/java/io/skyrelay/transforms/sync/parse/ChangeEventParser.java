@@ -1,6 +1,7 @@
 package io.skyrelay.transforms.sync.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Serializable;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,9 +17,11 @@ import java.util.Objects;
  *
  * <p>The parser never throws for bad input: a message that cannot be understood gives a {@link
  * ParseResult#failure()} that names the record and the field at fault, for the dead-letter topic.
- * Instances hold no state and may be shared between threads.
+ * Instances hold no state, may be shared between threads and serialized with a DoFn.
  */
-public final class ChangeEventParser {
+public final class ChangeEventParser implements Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   static final int MAX_DEPTH = 4;
 
@@ -74,6 +77,10 @@ public final class ChangeEventParser {
       }
     } catch (ParseFailure e) {
       return ParseResult.failure(e.getMessage());
+    } catch (RuntimeException e) {
+      // A bug here must not stall the stream on one message retried forever: the message goes to
+      // the dead-letter topic with its bytes, and the reason says whose fault it is.
+      return ParseResult.failure("parser error, a bug in Skyrelay: " + e);
     }
     return out.toResult();
   }

@@ -66,7 +66,7 @@ class EventGridParseTest {
           .formatted(TOPIC);
 
   static ObjectNode documentedCreatedNode() {
-    return (ObjectNode) Fixtures.object0("azure_blobcreated_eventgrid.json");
+    return Fixtures.object0("azure_blobcreated_eventgrid.json");
   }
 
   @Test

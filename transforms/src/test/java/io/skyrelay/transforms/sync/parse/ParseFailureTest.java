@@ -115,7 +115,7 @@ class ParseFailureTest {
 
   @Test
   void unknownEventGridEventType() {
-    ArrayNode events = (ArrayNode) Fixtures.JSON.createArrayNode();
+    ArrayNode events = Fixtures.JSON.createArrayNode();
     ObjectNode event = Fixtures.object0("azure_blobcreated_eventgrid.json");
     event.put("eventType", "Microsoft.Storage.BlobTeleported");
     events.add(event);
