@@ -7,6 +7,7 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.StreamingOptions;
 import picocli.CommandLine.Option;
 
 /** Where a job runs: Flink (embedded MiniCluster or a cluster) or Beam's DirectRunner. */
@@ -40,6 +41,27 @@ public final class RunnerOptions {
 
   public boolean embedded() {
     return !runner.equalsIgnoreCase("flink") || flinkMaster.equals("[local]");
+  }
+
+  /**
+   * Options for a streaming job: checkpoints every {@code checkpointIntervalMs} (Kafka offsets are
+   * committed when a checkpoint completes), and on Flink the job is submitted without blocking, so
+   * the command can report progress and stop it.
+   */
+  public PipelineOptions streamingOptions(String jobName, long checkpointIntervalMs) {
+    PipelineOptions o = pipelineOptions(jobName);
+    o.as(StreamingOptions.class).setStreaming(true);
+    if (isFlink()) {
+      FlinkPipelineOptions f = o.as(FlinkPipelineOptions.class);
+      f.setCheckpointingInterval(checkpointIntervalMs);
+      f.setCheckpointingMode("EXACTLY_ONCE");
+      f.setAttachedMode(false);
+    }
+    return o;
+  }
+
+  boolean isFlink() {
+    return runner.toLowerCase(Locale.ROOT).startsWith("flink");
   }
 
   /** Pipeline options for the chosen runner. */

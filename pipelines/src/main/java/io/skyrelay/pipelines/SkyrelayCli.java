@@ -2,6 +2,7 @@ package io.skyrelay.pipelines;
 
 import io.skyrelay.pipelines.demo.DemoCommand;
 import io.skyrelay.pipelines.replicate.ReplicateCommand;
+import io.skyrelay.pipelines.sync.SyncCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,12 @@ import picocli.CommandLine.Command;
     version = "skyrelay 0.1.0",
     description =
         "Moves objects between object stores and keeps them in sync (Apache Beam on Flink).",
-    subcommands = {ReplicateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      ReplicateCommand.class,
+      SyncCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Exit status: 0 all done, 1 some objects failed or deletes were refused,"

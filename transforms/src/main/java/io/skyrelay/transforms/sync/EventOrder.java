@@ -24,8 +24,8 @@ public final class EventOrder {
     String sa = a.sequencer == null ? "" : a.sequencer;
     String sb = b.sequencer == null ? "" : b.sequencer;
     int c =
-        switch (a.store) {
-          case "gs" -> compareGcs(sa, sb);
+        switch (a.store == null ? "" : a.store) {
+          case "gs" -> compareGcs(a, b, sa, sb);
           case "s3" -> compareHexRightPadded(sa, sb);
           default -> compareHexLeftPadded(sa, sb);
         };
@@ -59,13 +59,21 @@ public final class EventOrder {
     return pa.compareTo(pb);
   }
 
-  /** {@code generation[.metageneration]}, compared as numbers. */
-  static int compareGcs(String a, String b) {
+  /**
+   * {@code generation[.metageneration]}, compared as numbers; within one generation a delete is
+   * later than any metadata update of it.
+   */
+  static int compareGcs(ChangeEvent ea, ChangeEvent eb, String a, String b) {
     String[] pa = a.split("\\.", 2);
     String[] pb = b.split("\\.", 2);
     int c = number(pa[0]).compareTo(number(pb[0]));
     if (c != 0) {
       return c;
+    }
+    boolean da = ea.kind == ChangeEvent.Kind.DELETED;
+    boolean db = eb.kind == ChangeEvent.Kind.DELETED;
+    if (da != db) {
+      return da ? 1 : -1;
     }
     return number(pa.length > 1 ? pa[1] : "0").compareTo(number(pb.length > 1 ? pb[1] : "0"));
   }

@@ -26,6 +26,13 @@ public final class OrderPerKeyFn extends DoFn<KV<String, ChangeEvent>, KV<String
       @StateId("newest") ValueState<ChangeEvent> newest,
       OutputReceiver<KV<String, ChangeEvent>> out) {
     ChangeEvent e = element.getValue();
+    if (e.sequencer == null) {
+      // Without an ordering token the event cannot be placed; applying stays safe because copies
+      // are conditional on its ETag and deletes check the source.
+      org.apache.beam.sdk.metrics.Metrics.counter(SyncMetrics.NAMESPACE, "unordered").inc();
+      out.output(element);
+      return;
+    }
     ChangeEvent seen = newest.read();
     if (seen != null) {
       int c = EventOrder.compare(e, seen);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skyrelay.transforms.values.ChangeEvent;
 import io.skyrelay.transforms.values.ChangeEvent.Kind;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class EventOrderTest {
@@ -81,9 +80,6 @@ class EventOrderTest {
   }
 
   @Test
-  @Disabled(
-      "EventOrder compares the metageneration before the kind, and a GCS delete's sequencer has"
-          + " no metageneration: a metadata update of the same generation wins over its delete")
   void gcsDeleteComesAfterAMetadataUpdateOfTheSameGeneration() {
     assertBefore(event("gs", Kind.METADATA_UPDATED, "10.3"), event("gs", Kind.DELETED, "10"));
   }

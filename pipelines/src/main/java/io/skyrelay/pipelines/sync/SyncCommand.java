@@ -1,0 +1,147 @@
+package io.skyrelay.pipelines.sync;
+
+import io.skyrelay.pipelines.RunnerOptions;
+import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.replicate.ReplicateJob;
+import io.skyrelay.pipelines.replicate.ReplicationSummary;
+import io.skyrelay.transforms.replicate.DiffMode;
+import io.skyrelay.transforms.replicate.ReplicationSpec;
+import io.skyrelay.transforms.sync.LagRecorder;
+import io.skyrelay.transforms.sync.SyncMapping;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code skyrelay sync --config FILE}. */
+@Command(
+    name = "sync",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Keeps replicas in sync with their sources from bucket-change events in Kafka (S3 event"
+          + " notifications, EventBridge, Azure Event Grid, GCS Pub/Sub). Runs until stopped"
+          + " (Ctrl-C), on the embedded Flink unless --flinkMaster is set.",
+      "",
+      "Malformed events go to the dead-letter topic with the reason; per object only the newest"
+          + " event is applied; copies are conditional on the event's ETag, so applying is"
+          + " idempotent and a restart loses nothing. See docs/SYNC.md for the mappings file."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  skyrelay sync --config sync.yaml",
+      "  skyrelay sync --config sync.yaml --reconcile      # repair what notifications missed",
+      "  skyrelay sync --config sync.yaml --flinkMaster 127.0.0.1:8081 --parallelism 4"
+    })
+public final class SyncCommand implements Callable<Integer> {
+
+  @Option(names = "--config", required = true, description = "The mappings file (YAML).")
+  Path config;
+
+  @Option(
+      names = "--reconcile",
+      description =
+          "Instead of streaming, run the batch diff-and-copy for every mapping (deletes"
+              + " only where the mapping propagates them) and exit.")
+  boolean reconcile;
+
+  @Option(
+      names = "--max-delete",
+      defaultValue = "1000",
+      description = "With --reconcile: refuse deletes above this count per replica.")
+  long maxDelete;
+
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "10000",
+      description =
+          "Milliseconds between checkpoints; offsets are committed on each (default"
+              + " ${DEFAULT-VALUE}).")
+  long checkpointInterval;
+
+  @Option(
+      names = "--max-records",
+      defaultValue = "0",
+      description = "Stop after this many Kafka records (0: run until stopped).")
+  long maxRecords;
+
+  @Option(
+      names = "--status-every",
+      defaultValue = "10",
+      description = "Seconds between status lines (default ${DEFAULT-VALUE}).")
+  int statusEvery;
+
+  @Mixin RunnerOptions runner;
+
+  @Override
+  public Integer call() throws Exception {
+    SyncConfig cfg = SyncConfig.read(config, System.getenv());
+    if (reconcile) {
+      return reconcile(cfg);
+    }
+    Pipeline p = Pipeline.create(runner.streamingOptions("skyrelay-sync", checkpointInterval));
+    SyncJob.build(p, cfg, maxRecords);
+    System.out.println(
+        "sync: "
+            + cfg.mappings().size()
+            + " mappings, topics "
+            + cfg.topics()
+            + ", Kafka "
+            + cfg.kafka().bootstrapServers()
+            + "; dead letters to "
+            + cfg.kafka().deadLetterTopic());
+    PipelineResult result = p.run();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    result.cancel();
+                  } catch (Exception ignored) {
+                    // the JVM is going away
+                  }
+                }));
+    while (true) {
+      PipelineResult.State state =
+          result.waitUntilFinish(org.joda.time.Duration.standardSeconds(statusEvery));
+      System.out.printf(
+          "sync: applied %,d, lag p50 %d ms, p99 %d ms%n",
+          LagRecorder.count(), LagRecorder.percentile(50), LagRecorder.percentile(99));
+      if (state != null && state.isTerminal()) {
+        return state == PipelineResult.State.DONE ? SkyrelayCli.OK : SkyrelayCli.JOB_FAILED;
+      }
+    }
+  }
+
+  private int reconcile(SyncConfig cfg) {
+    int status = SkyrelayCli.OK;
+    for (SyncMapping m : cfg.mappings()) {
+      System.out.println("reconciling " + m.name() + ": " + m.source() + " -> " + m.replicas());
+      ReplicationSpec spec =
+          new ReplicationSpec(
+              m.source(),
+              m.replicas(),
+              ReplicationSpec.DEFAULT_CHUNK_SIZE,
+              DiffMode.AUTO,
+              m.propagateDelete(),
+              maxDelete,
+              16,
+              true);
+      ReplicationSummary s =
+          ReplicateJob.run(
+              spec,
+              runner,
+              new ReplicateJob.Io(
+                  null, null, Path.of("skyrelay-runs", "reconcile-" + m.name()), false),
+              System.out);
+      s.print(System.out);
+      if (s.failed() > 0 || s.deleteRefused() > 0) {
+        status = SkyrelayCli.PARTIAL;
+      }
+    }
+    return status;
+  }
+}

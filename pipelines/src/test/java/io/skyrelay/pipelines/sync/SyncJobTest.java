@@ -1,0 +1,295 @@
+package io.skyrelay.pipelines.sync;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.skyrelay.connectors.ObjectInfo;
+import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.ObjectStores;
+import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.connectors.StoreSettings;
+import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
+import io.skyrelay.transforms.sync.SyncMetrics;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/** The sync job on a real Kafka broker (in-process KRaft) and real stores. */
+class SyncJobTest {
+
+  static EmbeddedKafkaKraftBroker kafka;
+  static S3ProxyServer s3;
+  static int seq = 1000;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = new EmbeddedKafkaKraftBroker(1, 1);
+    kafka.afterPropertiesSet();
+    s3 = S3ProxyServer.startInMemory();
+  }
+
+  @AfterAll
+  static void stop() {
+    kafka.destroy();
+    s3.close();
+  }
+
+  /** An S3 event notification for one object, as S3 sends it (key URL-encoded). */
+  static byte[] s3Event(
+      String bucket, String key, String kind, long size, String etag, String sequencer) {
+    String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8);
+    String object =
+        kind.startsWith("ObjectRemoved")
+            ? "{\"key\":\"" + encoded + "\",\"sequencer\":\"" + sequencer + "\"}"
+            : "{\"key\":\""
+                + encoded
+                + "\",\"size\":"
+                + size
+                + ",\"eTag\":\""
+                + etag
+                + "\",\"sequencer\":\""
+                + sequencer
+                + "\"}";
+    String json =
+        "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"us-east-1\","
+            + "\"eventTime\":\""
+            + java.time.Instant.now()
+            + "\",\"eventName\":\""
+            + kind
+            + "\","
+            + "\"s3\":{\"s3SchemaVersion\":\"1.0\",\"bucket\":{\"name\":\""
+            + bucket
+            + "\"},"
+            + "\"object\":"
+            + object
+            + "}}]}";
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String nextSequencer() {
+    return String.format("%016X", ++seq);
+  }
+
+  static KafkaProducer<byte[], byte[]> producer() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafka.getBrokersAsString());
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  static void send(KafkaProducer<byte[], byte[]> producer, String topic, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, null, value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Path config(String topic, String sourceBucket, String replicaUri, boolean propagate, String extra)
+      throws IOException {
+    Path f = tmp.resolve("sync-" + topic + ".yaml");
+    Files.writeString(
+        f,
+        "kafka:\n"
+            + "  bootstrap_servers: "
+            + kafka.getBrokersAsString()
+            + "\n"
+            + "  group_id: g-"
+            + topic
+            + "\n"
+            + "  dead_letter_topic: dlq-"
+            + topic
+            + "\n"
+            + "stores:\n"
+            + "  - uri: s3://"
+            + sourceBucket
+            + "\n"
+            + "    endpoint: "
+            + s3.endpoint()
+            + "\n"
+            + "    region-name: us-east-1\n"
+            + "    access-key-id: "
+            + S3ProxyServer.ACCESS_KEY
+            + "\n"
+            + "    secret-access-key: "
+            + S3ProxyServer.SECRET_KEY
+            + "\n"
+            + "mappings:\n"
+            + "  - name: photos\n"
+            + "    source: s3://"
+            + sourceBucket
+            + "\n"
+            + "    topic: "
+            + topic
+            + "\n"
+            + "    format: s3\n"
+            + "    replicas: [\""
+            + replicaUri
+            + "\"]\n"
+            + "    propagate_delete: "
+            + propagate
+            + "\n"
+            + extra);
+    return f;
+  }
+
+  static Map<String, byte[]> contents(ObjectStore store) {
+    Map<String, byte[]> m = new TreeMap<>();
+    for (ObjectInfo o : store.listAll("")) {
+      try (InputStream in = store.read(o.key(), null, null)) {
+        m.put(o.key(), in.readAllBytes());
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return m;
+  }
+
+  static long counter(PipelineResult r, String name) {
+    long total = 0;
+    for (MetricResult<Long> c :
+        r.metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(SyncMetrics.NAMESPACE, name))
+                    .build())
+            .getCounters()) {
+      total += c.getAttempted();
+    }
+    return total;
+  }
+
+  static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafka.getBrokersAsString());
+    p.put("group.id", "reader-" + System.nanoTime());
+    p.put("auto.offset.reset", "earliest");
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      c.subscribe(List.of(topic));
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (out.size() < expected && System.currentTimeMillis() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void appliesOrderedEventsDropsStaleAndDuplicatesAndDeadLettersMalformedOnes() throws Exception {
+    String bucket = "sync-src-1";
+    s3.createBucket(bucket);
+    Path replicaDir = tmp.resolve("replica");
+    String topic = "events-1";
+    int records = 0;
+    try (ObjectStore src = ObjectStores.open("s3://" + bucket, s3.settings());
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      // a.txt: created, then overwritten; the first event arrives last (stale) and twice
+      byte[] v1 = "a version 1".getBytes(StandardCharsets.UTF_8);
+      String e1 =
+          src.put("a.txt", new ByteArrayInputStream(v1), v1.length, PutOptions.DEFAULT).etag();
+      String s1 = nextSequencer();
+      byte[] v2 = "a version 2, longer".getBytes(StandardCharsets.UTF_8);
+      String e2 =
+          src.put("a.txt", new ByteArrayInputStream(v2), v2.length, PutOptions.DEFAULT).etag();
+      String s2 = nextSequencer();
+      send(producer, topic, s3Event(bucket, "a.txt", "ObjectCreated:Put", v2.length, e2, s2));
+      send(producer, topic, s3Event(bucket, "a.txt", "ObjectCreated:Put", v1.length, e1, s1));
+      send(producer, topic, s3Event(bucket, "a.txt", "ObjectCreated:Put", v2.length, e2, s2));
+      records += 3;
+      // a key with spaces and '+', URL-encoded in the event
+      byte[] v3 = "spaced".getBytes(StandardCharsets.UTF_8);
+      String e3 =
+          src.put("dir/my photo+1.jpg", new ByteArrayInputStream(v3), v3.length, PutOptions.DEFAULT)
+              .etag();
+      send(
+          producer,
+          topic,
+          s3Event(
+              bucket, "dir/my photo+1.jpg", "ObjectCreated:Put", v3.length, e3, nextSequencer()));
+      records++;
+      // b.txt: created then deleted at the source
+      byte[] vb = "b".getBytes(StandardCharsets.UTF_8);
+      String eb = src.put("b.txt", new ByteArrayInputStream(vb), 1, PutOptions.DEFAULT).etag();
+      send(producer, topic, s3Event(bucket, "b.txt", "ObjectCreated:Put", 1, eb, nextSequencer()));
+      src.delete("b.txt");
+      send(
+          producer,
+          topic,
+          s3Event(bucket, "b.txt", "ObjectRemoved:Delete", 0, null, nextSequencer()));
+      records += 2;
+      // malformed, and S3's test event
+      send(producer, topic, "{not json".getBytes(StandardCharsets.UTF_8));
+      send(
+          producer,
+          topic,
+          ("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2014-10-13T15:57:02.089Z\","
+                  + "\"Bucket\":\""
+                  + bucket
+                  + "\",\"RequestId\":\"5582815E1AEA5ADF\"}")
+              .getBytes(StandardCharsets.UTF_8));
+      records += 2;
+    }
+    Path cfg = config(topic, bucket, replicaDir.toUri().toString(), true, "");
+    SyncConfig config = SyncConfig.read(cfg, Map.of());
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    SyncJob.build(p, config, records);
+    PipelineResult result = p.run();
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
+
+    try (ObjectStore src = ObjectStores.open("s3://" + bucket, s3.settings());
+        ObjectStore replica =
+            ObjectStores.open(replicaDir.toUri().toString(), StoreSettings.EMPTY)) {
+      Map<String, byte[]> expected = contents(src);
+      Map<String, byte[]> actual = contents(replica);
+      assertEquals(expected.keySet(), actual.keySet());
+      expected.forEach((k, v) -> assertArrayEquals(v, actual.get(k), k));
+      assertEquals(List.of("a.txt", "dir/my photo+1.jpg"), new ArrayList<>(actual.keySet()));
+    }
+    assertEquals(records, counter(result, "events-in"));
+    assertEquals(1, counter(result, "dead-lettered"));
+    assertEquals(1, counter(result, "skipped.stale"));
+    assertEquals(1, counter(result, "skipped.duplicate"));
+    // a.txt, the spaced key and b.txt's delete; b.txt's create finds the source already gone
+    assertEquals(3, counter(result, "applied"));
+    assertEquals(1, counter(result, "skipped.source-gone"));
+
+    List<ConsumerRecord<byte[], byte[]>> dead = readAll("dlq-" + topic, 1);
+    assertEquals(1, dead.size());
+    assertArrayEquals("{not json".getBytes(StandardCharsets.UTF_8), dead.get(0).value());
+    String reason =
+        new String(
+            dead.get(0).headers().lastHeader("skyrelay-error").value(), StandardCharsets.UTF_8);
+    assertTrue(reason.toLowerCase().contains("json"), reason);
+  }
+}
