@@ -19,7 +19,7 @@ public final class RunnerOptions {
       description =
           "flink (default: Flink, embedded in this process unless --flinkMaster is set) or direct"
               + " (Beam's DirectRunner, for small jobs and debugging).")
-  String runner;
+  String runner = "flink";
 
   @Option(
       names = {"--flinkMaster", "--flink-master"},
@@ -27,13 +27,13 @@ public final class RunnerOptions {
       description =
           "Flink JobManager to submit to, HOST:PORT of its REST endpoint; [local] (default)"
               + " starts an embedded MiniCluster in this process.")
-  String flinkMaster;
+  String flinkMaster = "[local]";
 
   @Option(
       names = "--parallelism",
       defaultValue = "2",
       description = "Flink parallelism: workers that list and copy side by side (default 2).")
-  int parallelism;
+  int parallelism = 2;
 
   public String runner() {
     return runner;

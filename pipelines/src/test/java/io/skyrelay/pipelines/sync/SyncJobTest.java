@@ -292,4 +292,102 @@ class SyncJobTest {
             dead.get(0).headers().lastHeader("skyrelay-error").value(), StandardCharsets.UTF_8);
     assertTrue(reason.toLowerCase().contains("json"), reason);
   }
+
+  /** Writes {@code n} objects (or overwrites them) and sends their events. */
+  static int writeAndNotify(
+      ObjectStore src,
+      KafkaProducer<byte[], byte[]> producer,
+      String bucket,
+      String topic,
+      int from,
+      int n,
+      String tag) {
+    for (int i = from; i < from + n; i++) {
+      byte[] v = (tag + " object " + i).getBytes(StandardCharsets.UTF_8);
+      String key = "obj-" + i;
+      String etag = src.put(key, new ByteArrayInputStream(v), v.length, PutOptions.DEFAULT).etag();
+      send(
+          producer,
+          topic,
+          s3Event(bucket, key, "ObjectCreated:Put", v.length, etag, nextSequencer()));
+    }
+    return n;
+  }
+
+  static void waitUntil(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  static boolean sameContents(ObjectStore a, ObjectStore b) {
+    Map<String, byte[]> x = contents(a);
+    Map<String, byte[]> y = contents(b);
+    if (!x.keySet().equals(y.keySet())) {
+      return false;
+    }
+    return x.entrySet().stream()
+        .allMatch(e -> java.util.Arrays.equals(e.getValue(), y.get(e.getKey())));
+  }
+
+  @Test
+  void aRestartedJobOnFlinkResumesFromItsCommittedOffsetsAndTheReplicaEndsEqual() throws Exception {
+    String bucket = "sync-src-restart";
+    s3.createBucket(bucket);
+    Path replicaDir = tmp.resolve("replica-restart");
+    String topic = "events-restart";
+    SyncConfig config =
+        SyncConfig.read(config(topic, bucket, replicaDir.toUri().toString(), true, ""), Map.of());
+    io.skyrelay.pipelines.RunnerOptions runner = new io.skyrelay.pipelines.RunnerOptions();
+    try (ObjectStore src = ObjectStores.open("s3://" + bucket, s3.settings());
+        ObjectStore replica =
+            ObjectStores.open(replicaDir.toUri().toString(), StoreSettings.EMPTY);
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      writeAndNotify(src, producer, bucket, topic, 0, 30, "first");
+
+      io.skyrelay.transforms.sync.LagRecorder.reset();
+      Pipeline first = Pipeline.create(runner.streamingOptions("sync-restart-1", 500));
+      SyncJob.build(first, config, 0);
+      PipelineResult run1 = first.run();
+      waitUntil(() -> sameContents(src, replica), "the first batch is replicated");
+      Thread.sleep(2_000); // at least one more checkpoint, which commits the offsets
+      run1.cancel();
+      long appliedBefore = io.skyrelay.transforms.sync.LagRecorder.count();
+      assertTrue(appliedBefore >= 30, "applied " + appliedBefore);
+
+      // While the job is down: overwrites, new objects and deletes.
+      int events = writeAndNotify(src, producer, bucket, topic, 20, 20, "second");
+      for (int i = 0; i < 5; i++) {
+        src.delete("obj-" + i);
+        send(
+            producer,
+            topic,
+            s3Event(bucket, "obj-" + i, "ObjectRemoved:Delete", 0, null, nextSequencer()));
+        events++;
+      }
+
+      io.skyrelay.transforms.sync.LagRecorder.reset();
+      Pipeline second = Pipeline.create(runner.streamingOptions("sync-restart-2", 500));
+      SyncJob.build(second, config, 0);
+      PipelineResult run2 = second.run();
+      waitUntil(() -> sameContents(src, replica), "the replica equals the source again");
+      Thread.sleep(1_000);
+      run2.cancel();
+      assertTrue(sameContents(src, replica), "nothing missing, nothing extra");
+      assertEquals(35, contents(replica).size());
+      long appliedAfter = io.skyrelay.transforms.sync.LagRecorder.count();
+      assertTrue(
+          appliedAfter <= events + 5,
+          "the restarted job resumed from its committed offsets: applied "
+              + appliedAfter
+              + " of "
+              + events
+              + " new events, not the whole topic again");
+    }
+  }
 }
