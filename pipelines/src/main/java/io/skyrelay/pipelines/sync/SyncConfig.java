@@ -155,7 +155,7 @@ public final class SyncConfig {
     if (model.mappings == null || model.mappings.isEmpty()) {
       throw c.error("mappings", "at least one mapping is required under 'mappings:'");
     }
-    StoresFile stores = StoresFile.read(file, env);
+    StoresFile stores = model.stores == null ? StoresFile.empty() : StoresFile.read(file, env);
     List<SyncMapping> mappings = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < model.mappings.size(); i++) {
