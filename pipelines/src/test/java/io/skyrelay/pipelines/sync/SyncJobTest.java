@@ -390,4 +390,74 @@ class SyncJobTest {
               + " new events, not the whole topic again");
     }
   }
+
+  @Test
+  void deletesAreKeptWithoutPropagationAndArchiveModeMovesThenExpiresObjects() throws Exception {
+    String bucket = "sync-src-archive";
+    s3.createBucket(bucket);
+    Path replicaDir = tmp.resolve("replica-archive");
+    Path archiveDir = tmp.resolve("archive");
+    String topic = "events-archive";
+    String archive =
+        "    archive:\n"
+            + "      store: "
+            + archiveDir.toUri()
+            + "\n"
+            + "      after: 2s\n"
+            + "      keep_local: false\n"
+            + "      expire_after: 3s\n";
+    SyncConfig config =
+        SyncConfig.read(
+            config(topic, bucket, replicaDir.toUri().toString(), false, archive), Map.of());
+    try (ObjectStore src = ObjectStores.open("s3://" + bucket, s3.settings());
+        ObjectStore replica =
+            ObjectStores.open(replicaDir.toUri().toString(), StoreSettings.EMPTY);
+        ObjectStore archived =
+            ObjectStores.open(archiveDir.toUri().toString(), StoreSettings.EMPTY);
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      byte[] keep = "deleted at the source, kept at the replica".getBytes(StandardCharsets.UTF_8);
+      String e1 =
+          src.put("kept.txt", new ByteArrayInputStream(keep), keep.length, PutOptions.DEFAULT)
+              .etag();
+      send(
+          producer,
+          topic,
+          s3Event(bucket, "kept.txt", "ObjectCreated:Put", keep.length, e1, nextSequencer()));
+      Pipeline p =
+          Pipeline.create(
+              PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--blockOnRun=false")
+                  .create());
+      SyncJob.build(p, config, 0);
+      PipelineResult result = p.run();
+      try {
+        waitUntil(() -> contents(replica).containsKey("kept.txt"), "kept.txt is replicated");
+        src.delete("kept.txt");
+        send(
+            producer,
+            topic,
+            s3Event(bucket, "kept.txt", "ObjectRemoved:Delete", 0, null, nextSequencer()));
+        // The archive clock of kept.txt stops at its delete; old.txt is archived after 2 s.
+        byte[] old = "archive me".getBytes(StandardCharsets.UTF_8);
+        String e2 =
+            src.put("old.txt", new ByteArrayInputStream(old), old.length, PutOptions.DEFAULT)
+                .etag();
+        send(
+            producer,
+            topic,
+            s3Event(bucket, "old.txt", "ObjectCreated:Put", old.length, e2, nextSequencer()));
+        waitUntil(() -> contents(archived).containsKey("old.txt"), "old.txt is archived");
+        assertArrayEquals(old, contents(archived).get("old.txt"));
+        waitUntil(
+            () -> !contents(src).containsKey("old.txt"),
+            "the source copy is removed (keep_local: false)");
+        waitUntil(() -> !contents(archived).containsKey("old.txt"), "the archived copy expires");
+        assertArrayEquals(keep, contents(replica).get("kept.txt"), "delete not propagated");
+        assertEquals(
+            false, contents(archived).containsKey("kept.txt"), "a deleted object is not archived");
+        assertTrue(counter(result, "skipped.delete-not-propagated") >= 1);
+      } finally {
+        result.cancel();
+      }
+    }
+  }
 }
