@@ -2,6 +2,7 @@ package io.skyrelay.pipelines;
 
 import io.skyrelay.pipelines.demo.DemoCommand;
 import io.skyrelay.pipelines.replicate.ReplicateCommand;
+import io.skyrelay.pipelines.sync.LoadGenCommand;
 import io.skyrelay.pipelines.sync.SyncCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ReplicateCommand.class,
       SyncCommand.class,
+      LoadGenCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

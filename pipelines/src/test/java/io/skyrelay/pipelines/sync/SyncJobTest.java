@@ -460,4 +460,30 @@ class SyncJobTest {
       }
     }
   }
+
+  @Test
+  void underGeneratedLoadWithDuplicatesAndLateEventsTheReplicaEndsEqual() throws Exception {
+    String bucket = "sync-src-load";
+    s3.createBucket(bucket);
+    Path replicaDir = tmp.resolve("replica-load");
+    String topic = "events-load";
+    SyncConfig config =
+        SyncConfig.read(config(topic, bucket, replicaDir.toUri().toString(), true, ""), Map.of());
+    LoadGenerator.Report report =
+        new LoadGenerator(config.mappings().get(0).source(), kafka.getBrokersAsString(), topic)
+            .run(new LoadGenerator.Settings(400, 2000, 40, 10, 5000, 0.5, 0.3, 0.1, 0.1, 7));
+    assertTrue(report.duplicates() > 0 && report.reordered() > 0, report.toString());
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    SyncJob.build(p, config, report.eventsSent());
+    PipelineResult result = p.run();
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
+    try (ObjectStore src = ObjectStores.open("s3://" + bucket, s3.settings());
+        ObjectStore replica =
+            ObjectStores.open(replicaDir.toUri().toString(), StoreSettings.EMPTY)) {
+      assertTrue(sameContents(src, replica), "replica equals source after " + report);
+    }
+    assertTrue(
+        counter(result, "skipped.duplicate") + counter(result, "skipped.stale")
+            >= report.duplicates());
+  }
 }

@@ -1,0 +1,111 @@
+package io.skyrelay.pipelines.sync;
+
+import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.replicate.ReplicateCommand;
+import io.skyrelay.transforms.sync.SyncMapping;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code skyrelay loadgen}: load for the sync job. */
+@Command(
+    name = "loadgen",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Writes objects to a mapping's source store and emits the matching S3 event notifications"
+          + " to its Kafka topic, at a rate and mix of creates, overwrites and deletes, with"
+          + " duplicated and late events, to exercise and measure `skyrelay sync`."
+    })
+public final class LoadGenCommand implements Callable<Integer> {
+
+  @Option(names = "--config", required = true, description = "The sync job's mappings file.")
+  Path config;
+
+  @Option(names = "--mapping", description = "Mapping name (default: the first).")
+  String mapping;
+
+  @Option(names = "--events", defaultValue = "10000", description = "Operations to perform.")
+  int events;
+
+  @Option(names = "--rate", defaultValue = "1000", description = "Operations per second.")
+  double rate;
+
+  @Option(names = "--keys", defaultValue = "2000", description = "Distinct object keys.")
+  int keys;
+
+  @Option(names = "--min-size", defaultValue = "1KiB", description = "Smallest object.")
+  String minSize;
+
+  @Option(names = "--max-size", defaultValue = "64KiB", description = "Largest object.")
+  String maxSize;
+
+  @Option(
+      names = "--mix",
+      defaultValue = "60,25,15",
+      description = "Percent of creates, overwrites and deletes (default ${DEFAULT-VALUE}).")
+  String mix;
+
+  @Option(
+      names = "--duplicates",
+      defaultValue = "0.05",
+      description = "Share of events sent twice.")
+  double duplicates;
+
+  @Option(
+      names = "--reorder",
+      defaultValue = "0.05",
+      description = "Share of events delivered after a newer one.")
+  double reorder;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Random seed.")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    SyncConfig cfg = SyncConfig.read(config, System.getenv());
+    SyncMapping m =
+        mapping == null
+            ? cfg.mappings().get(0)
+            : cfg.mappings().stream()
+                .filter(x -> x.name().equals(mapping))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no mapping named " + mapping));
+    String[] parts = mix.split(",");
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("--mix takes three percentages, e.g. 60,25,15");
+    }
+    double c = Double.parseDouble(parts[0]);
+    double o = Double.parseDouble(parts[1]);
+    double d = Double.parseDouble(parts[2]);
+    double total = c + o + d;
+    LoadGenerator.Report r =
+        new LoadGenerator(m.source(), cfg.kafka().bootstrapServers(), m.topic())
+            .run(
+                new LoadGenerator.Settings(
+                    events,
+                    rate,
+                    keys,
+                    ReplicateCommand.parseSize(minSize),
+                    ReplicateCommand.parseSize(maxSize),
+                    c / total,
+                    o / total,
+                    duplicates,
+                    reorder,
+                    seed));
+    System.out.printf(
+        Locale.ROOT,
+        "loadgen: %,d operations on %s, %,d events sent to %s (%,d duplicates, %,d late) in %.1f s"
+            + " (%.0f events/s)%n",
+        r.operations(),
+        m.source(),
+        r.eventsSent(),
+        m.topic(),
+        r.duplicates(),
+        r.reordered(),
+        r.seconds(),
+        r.rate());
+    return SkyrelayCli.OK;
+  }
+}

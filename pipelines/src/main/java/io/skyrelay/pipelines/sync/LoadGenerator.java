@@ -1,0 +1,185 @@
+package io.skyrelay.pipelines.sync;
+
+import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.transforms.replicate.StoreLocation;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes objects to a source store and emits the matching S3 event notifications to Kafka, at a
+ * given rate and mix of creates, overwrites and deletes, with a share of duplicated events and of
+ * events delivered late (after a newer event of the same object), as notification systems do.
+ */
+public final class LoadGenerator {
+
+  /** What to generate. */
+  public record Settings(
+      int events,
+      double ratePerSecond,
+      int keys,
+      long minSize,
+      long maxSize,
+      double createShare,
+      double overwriteShare,
+      double duplicateShare,
+      double reorderShare,
+      long seed) {}
+
+  /** What was generated. */
+  public record Report(
+      int operations, int eventsSent, int duplicates, int reordered, double seconds) {
+    public double rate() {
+      return eventsSent / Math.max(seconds, 1e-3);
+    }
+  }
+
+  private final StoreLocation source;
+  private final String bootstrapServers;
+  private final String topic;
+  private long sequencer = System.currentTimeMillis() << 16;
+
+  public LoadGenerator(StoreLocation source, String bootstrapServers, String topic) {
+    this.source = source;
+    this.bootstrapServers = bootstrapServers;
+    this.topic = topic;
+  }
+
+  public Report run(Settings s) throws Exception {
+    SplittableRandom r = new SplittableRandom(s.seed());
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrapServers);
+    props.put("linger.ms", "5");
+    List<Boolean> exists = new ArrayList<>();
+    for (int i = 0; i < s.keys(); i++) {
+      exists.add(false);
+    }
+    Deque<byte[]> late = new ArrayDeque<>();
+    int sent = 0;
+    int duplicates = 0;
+    int reordered = 0;
+    long start = System.nanoTime();
+    try (ObjectStore store = source.open();
+        KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int op = 0; op < s.events(); op++) {
+        int k = r.nextInt(s.keys());
+        String key = source.keyOf("load/key-" + k);
+        double roll = r.nextDouble();
+        byte[] event;
+        if (!exists.get(k) || roll < s.createShare() + s.overwriteShare()) {
+          long size = s.minSize() + (long) (r.nextDouble() * (s.maxSize() - s.minSize()));
+          String etag =
+              store.put(key, new Bytes(r.nextLong(), size), size, PutOptions.DEFAULT).etag();
+          exists.set(k, true);
+          event = event(source.uri().container(), key, "ObjectCreated:Put", size, etag);
+        } else {
+          store.delete(key);
+          exists.set(k, false);
+          event = event(source.uri().container(), key, "ObjectRemoved:Delete", 0, null);
+        }
+        if (r.nextDouble() < s.reorderShare()) {
+          late.add(event); // delivered after the next event
+          reordered++;
+        } else {
+          producer.send(new ProducerRecord<>(topic, event));
+          sent++;
+          while (!late.isEmpty()) {
+            producer.send(new ProducerRecord<>(topic, late.poll()));
+            sent++;
+          }
+        }
+        if (r.nextDouble() < s.duplicateShare()) {
+          producer.send(new ProducerRecord<>(topic, event));
+          sent++;
+          duplicates++;
+        }
+        long due = start + (long) ((op + 1) / s.ratePerSecond() * 1e9);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+      }
+      while (!late.isEmpty()) {
+        producer.send(new ProducerRecord<>(topic, late.poll()));
+        sent++;
+      }
+      producer.flush();
+    }
+    return new Report(s.events(), sent, duplicates, reordered, (System.nanoTime() - start) / 1e9);
+  }
+
+  private byte[] event(String bucket, String key, String name, long size, String etag) {
+    String seq = Long.toHexString(++sequencer).toUpperCase(java.util.Locale.ROOT);
+    String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8);
+    String object =
+        etag == null
+            ? "{\"key\":\"" + encoded + "\",\"sequencer\":\"" + seq + "\"}"
+            : "{\"key\":\""
+                + encoded
+                + "\",\"size\":"
+                + size
+                + ",\"eTag\":\""
+                + etag
+                + "\",\"sequencer\":\""
+                + seq
+                + "\"}";
+    return ("{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\","
+            + "\"eventTime\":\""
+            + Instant.now()
+            + "\",\"eventName\":\""
+            + name
+            + "\","
+            + "\"s3\":{\"s3SchemaVersion\":\"1.0\",\"bucket\":{\"name\":\""
+            + bucket
+            + "\"},"
+            + "\"object\":"
+            + object
+            + "}}]}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Pseudo-random content generated as it is read. */
+  private static final class Bytes extends InputStream {
+    private final SplittableRandom random;
+    private long remaining;
+
+    Bytes(long seed, long length) {
+      this.random = new SplittableRandom(seed);
+      this.remaining = length;
+    }
+
+    @Override
+    public int read() {
+      if (remaining <= 0) {
+        return -1;
+      }
+      remaining--;
+      return random.nextInt(256);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int n = (int) Math.min(len, remaining);
+      for (int i = 0; i < n; i++) {
+        b[off + i] = (byte) random.nextInt(256);
+      }
+      remaining -= n;
+      return n;
+    }
+  }
+}
