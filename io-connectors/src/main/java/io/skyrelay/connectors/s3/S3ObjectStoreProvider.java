@@ -100,6 +100,10 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
     b.httpClientBuilder(
         ApacheHttpClient.builder()
             .maxConnections(maxConnections)
+            // "Expect: 100-continue" costs a round trip per upload, and against servers that do
+            // not answer it early (S3Proxy) a delayed-ACK wait of tens of milliseconds: small
+            // objects would crawl. Errors still arrive, after the body.
+            .expectContinueEnabled(false)
             .connectionTimeout(Duration.ofSeconds(10))
             .socketTimeout(Duration.ofSeconds(60)));
     // Retries of throttled and failed calls are done by the connector's Retrier, once, with

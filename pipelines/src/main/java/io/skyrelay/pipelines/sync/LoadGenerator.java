@@ -175,8 +175,11 @@ public final class LoadGenerator {
         return -1;
       }
       int n = (int) Math.min(len, remaining);
-      for (int i = 0; i < n; i++) {
-        b[off + i] = (byte) random.nextInt(256);
+      for (int i = 0; i < n; i += 8) {
+        long v = random.nextLong();
+        for (int j = 0; j < 8 && i + j < n; j++) {
+          b[off + i + j] = (byte) (v >>> (8 * j));
+        }
       }
       remaining -= n;
       return n;

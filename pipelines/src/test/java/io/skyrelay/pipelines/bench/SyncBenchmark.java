@@ -1,0 +1,134 @@
+package io.skyrelay.pipelines.bench;
+
+import io.skyrelay.connectors.StoreSettings;
+import io.skyrelay.connectors.StoreUri;
+import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
+import io.skyrelay.pipelines.RunnerOptions;
+import io.skyrelay.pipelines.sync.LoadGenerator;
+import io.skyrelay.pipelines.sync.SyncConfig;
+import io.skyrelay.pipelines.sync.SyncJob;
+import io.skyrelay.transforms.replicate.StoreLocation;
+import io.skyrelay.transforms.sync.LagRecorder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * Sustained events per second and replication lag of {@code skyrelay sync} on this machine: a KRaft
+ * broker and the stores in this process, the job on the embedded Flink, the load generator at a
+ * fixed rate. Not a test: run it with bench/sync.sh.
+ *
+ * <p>Arguments: {@code RATE[,RATE...] SECONDS MIN_SIZE MAX_SIZE STORE} where STORE is {@code file}
+ * (source and replica on local disk) or {@code s3} (source on S3Proxy, replica on disk).
+ */
+public final class SyncBenchmark {
+
+  private static final int PARTITIONS = Integer.getInteger("partitions", 1);
+
+  public static void main(String[] args) throws Exception {
+    String[] rates = (args.length > 0 ? args[0] : "500,1000,2000").split(",");
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+    long minSize = args.length > 2 ? Long.parseLong(args[2]) : 1024;
+    long maxSize = args.length > 3 ? Long.parseLong(args[3]) : 1 << 20;
+    String storeKind = args.length > 4 ? args[4] : "file";
+    Path work = Files.createTempDirectory("skyrelay-sync-bench");
+    EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 2);
+    kafka.afterPropertiesSet();
+    S3ProxyServer s3 =
+        storeKind.equals("s3") ? S3ProxyServer.startOnDisk(work.resolve("s3")) : null;
+    System.out.println(
+        "| store | offered events/s | events sent | applied | sustained applied/s | lag p50 ms | lag p99 ms |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    int round = 0;
+    for (String rateText : rates) {
+      round++;
+      double rate = Double.parseDouble(rateText);
+      String topic = "bench-" + round;
+      kafka.addTopics(new org.apache.kafka.clients.admin.NewTopic(topic, PARTITIONS, (short) 1));
+      String sourceUri;
+      StoreSettings sourceSettings = StoreSettings.EMPTY;
+      if (s3 != null) {
+        String bucket = "bench-" + round;
+        s3.createBucket(bucket);
+        sourceUri = "s3://" + bucket;
+        sourceSettings = s3.settings();
+      } else {
+        sourceUri = work.resolve("src-" + round).toUri().toString();
+      }
+      Path cfg = work.resolve("sync-" + round + ".yaml");
+      StringBuilder y = new StringBuilder();
+      y.append("kafka:\n  bootstrap_servers: ").append(kafka.getBrokersAsString()).append('\n');
+      y.append("  group_id: bench-").append(round).append('\n');
+      if (s3 != null) {
+        y.append("stores:\n  - uri: ").append(sourceUri).append('\n');
+        sourceSettings
+            .asMap()
+            .forEach(
+                (k, v) ->
+                    y.append("    ")
+                        .append(k.equals("region") ? "region-name" : k)
+                        .append(": ")
+                        .append(v)
+                        .append('\n'));
+      }
+      y.append("mappings:\n  - name: bench\n    source: ").append(sourceUri).append('\n');
+      y.append("    topic: ").append(topic).append("\n    format: s3\n");
+      y.append("    replicas: [\"")
+          .append(work.resolve("replica-" + round).toUri())
+          .append("\"]\n");
+      Files.writeString(cfg, y.toString());
+      SyncConfig config = SyncConfig.read(cfg, Map.of());
+
+      LagRecorder.reset();
+      Pipeline p =
+          Pipeline.create(new RunnerOptions().streamingOptions("sync-bench-" + round, 10_000));
+      SyncJob.build(p, config, 0);
+      PipelineResult job = p.run();
+      Thread.sleep(5_000); // let the job start before the clock runs
+
+      StoreLocation source =
+          new StoreLocation(StoreUri.parse(sourceUri), sourceSettings, "local:bench");
+      int events = (int) (rate * seconds);
+      long start = System.nanoTime();
+      LoadGenerator.Report report =
+          new LoadGenerator(source, kafka.getBrokersAsString(), topic)
+              .run(
+                  new LoadGenerator.Settings(
+                      events, rate, 5_000, minSize, maxSize, 0.6, 0.3, 0, 0, round));
+      int last = -1;
+      long lastChange = System.nanoTime();
+      while (System.nanoTime() - lastChange < 15_000_000_000L) {
+        Thread.sleep(500);
+        int now = LagRecorder.count();
+        if (System.getenv("BENCH_DEBUG") != null) {
+          System.err.println("state " + job.getState() + " applied " + now);
+        }
+        if (now != last) {
+          last = now;
+          lastChange = System.nanoTime();
+        }
+      }
+      double elapsed = (lastChange - start) / 1e9;
+      job.cancel();
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %.0f | %,d | %,d | %.0f | %d | %d |%n",
+          storeKind,
+          report.rate(),
+          report.eventsSent(),
+          LagRecorder.count(),
+          LagRecorder.count() / elapsed,
+          LagRecorder.percentile(50),
+          LagRecorder.percentile(99));
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+    kafka.destroy();
+    System.exit(0);
+  }
+}
