@@ -3,15 +3,23 @@ package io.skyrelay.pipelines.replicate;
 import io.skyrelay.pipelines.RunnerOptions;
 import io.skyrelay.pipelines.SkyrelayCli;
 import io.skyrelay.pipelines.StoresFile;
+import io.skyrelay.transforms.planner.Objective;
+import io.skyrelay.transforms.planner.Plan;
+import io.skyrelay.transforms.regions.RegionData;
 import io.skyrelay.transforms.replicate.DiffMode;
 import io.skyrelay.transforms.replicate.ReplicationSpec;
 import io.skyrelay.transforms.replicate.StoreLocation;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -129,6 +137,54 @@ public final class ReplicateCommand implements Callable<Integer> {
               + " (default skyrelay-runs/<time>).")
   Path output;
 
+  @Option(
+      names = "--relay",
+      paramLabel = "REGION=URI",
+      description =
+          "Relay store of a region, e.g. aws:us-east-2=s3://relay-bucket/prefix (repeatable;"
+              + " endpoints and credentials come from --stores). Chunks routed through REGION are"
+              + " staged there and deleted after the next hop. Without --objective or --plan,"
+              + " implies --objective fastest.")
+  Map<String, String> relays = new LinkedHashMap<>();
+
+  @Option(
+      names = "--objective",
+      description =
+          "Plan routes from the source's region to each destination's: direct, cheapest,"
+              + " fastest (with --min-gbps / --max-usd-per-gb as in skyrelay plan). Relays are"
+              + " only the regions given with --relay.")
+  String objective;
+
+  @Option(names = "--min-gbps", description = "Throughput floor for --objective cheapest.")
+  Double minGbps;
+
+  @Option(
+      names = "--max-usd-per-gb",
+      description = "Egress price ceiling (USD per GB) for --objective fastest.")
+  Double maxUsdPerGb;
+
+  @Option(
+      names = "--plan",
+      paramLabel = "FILE",
+      description = "Carry out this plan (JSON from skyrelay plan --json) for every destination.")
+  Path planFile;
+
+  @Option(
+      names = "--emulate-links",
+      paramLabel = "RATE",
+      description =
+          "For experiments on one machine: slow the bytes between region labels to the grid's"
+              + " measured throughput, a 1 Gbps link becoming RATE per second (e.g. 10MiB)."
+              + " Turns server-side copy off.")
+  String emulateLinks;
+
+  @Option(
+      names = "--regions",
+      paramLabel = "DIR",
+      description =
+          "Your own region data (egress.csv, throughput.csv, ...) instead of the bundled.")
+  Path regionsDir;
+
   @Mixin RunnerOptions runner;
 
   @Override
@@ -138,6 +194,9 @@ public final class ReplicateCommand implements Callable<Integer> {
     List<StoreLocation> dsts = new ArrayList<>();
     for (String d : destinations) {
       dsts.add(stores.locate(d, destRegion));
+    }
+    if (objective == null && (minGbps != null || maxUsdPerGb != null)) {
+      throw new IllegalArgumentException("--min-gbps and --max-usd-per-gb need --objective");
     }
     ReplicationSpec spec =
         new ReplicationSpec(
@@ -149,6 +208,27 @@ public final class ReplicateCommand implements Callable<Integer> {
             maxDelete,
             transfers,
             !noServerSideCopy);
+    RegionData regionData = RegionData.bundledOr(regionsDir);
+    Map<String, StoreLocation> relayStores = new TreeMap<>();
+    relays.forEach(
+        (region, uri) -> {
+          regionData.check(region);
+          relayStores.put(region, stores.locate(uri, region).withRegion(region));
+        });
+    Plan plan;
+    try {
+      plan = planFile == null ? null : Plan.fromJson(Files.readString(planFile));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the plan " + planFile + ": " + e);
+    }
+    RouteSetup routes =
+        new RouteSetup(
+            relayStores,
+            objective == null ? null : Objective.parse(objective, minGbps, maxUsdPerGb),
+            plan,
+            emulateLinks == null ? null : (double) parseSize(emulateLinks),
+            regionData);
+    spec = routes.apply(spec, System.out);
     Path out =
         output != null
             ? output
@@ -166,17 +246,19 @@ public final class ReplicateCommand implements Callable<Integer> {
         : SkyrelayCli.OK;
   }
 
-  /** Parses sizes like {@code 64MiB}, {@code 8MB}, {@code 1048576}. */
+  /** Parses sizes like {@code 64MiB}, {@code 8MB}, {@code 1TB}, {@code 1048576}. */
   public static long parseSize(String text) {
     String t = text.trim().toUpperCase(Locale.ROOT).replace(" ", "");
     long mult = 1;
     String[][] units = {
+      {"TIB", "1099511627776"},
       {"KIB", "1024"},
       {"MIB", "1048576"},
       {"GIB", "1073741824"},
       {"KB", "1000"},
       {"MB", "1000000"},
       {"GB", "1000000000"},
+      {"TB", "1000000000000"},
       {"K", "1024"},
       {"M", "1048576"},
       {"G", "1073741824"},

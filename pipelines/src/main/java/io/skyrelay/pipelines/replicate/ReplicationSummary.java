@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
@@ -40,7 +41,9 @@ public record ReplicationSummary(
       long deleted,
       long deleteRefused,
       long failed,
-      Double egressUsd) {}
+      Double egressUsd,
+      Map<String, Long> relayedBytes,
+      long relayFallbacks) {}
 
   public long failed() {
     return destinations.stream().mapToLong(Destination::failed).sum();
@@ -89,6 +92,14 @@ public record ReplicationSummary(
       StoreLocation loc = spec.destination(d);
       String k = "/" + d;
       long bytes = counters.getOrDefault("copied-bytes" + k, 0L);
+      Map<String, Long> relayed = new TreeMap<>();
+      String prefix = "path-bytes" + k + "/";
+      counters.forEach(
+          (name, value) -> {
+            if (name.startsWith(prefix)) {
+              relayed.put(name.substring(prefix.length()), value);
+            }
+          });
       Double cost = null;
       try {
         cost = bytes / 1e9 * regions.egressUsdPerGb(spec.source().region(), loc.region());
@@ -105,7 +116,9 @@ public record ReplicationSummary(
               counters.getOrDefault("deleted" + k, 0L),
               counters.getOrDefault("delete-refused" + k, 0L),
               counters.getOrDefault("failed" + k, 0L),
-              cost));
+              cost,
+              relayed,
+              counters.getOrDefault("relay-fallback" + k, 0L)));
     }
     return new ReplicationSummary(
         spec.source().toString(), dryRun, seconds, aborted, dests, failures);
@@ -139,6 +152,21 @@ public record ReplicationSummary(
           d.failed(),
           d.deleteRefused() > 0 ? ", deletes refused " + d.deleteRefused() : "",
           d.egressUsd() == null ? "n/a" : String.format(Locale.ROOT, "$%.4f", d.egressUsd()));
+      if (!d.relayedBytes().isEmpty() || d.relayFallbacks() > 0) {
+        long viaRelays = d.relayedBytes().values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder b = new StringBuilder("     routes: direct ");
+        b.append(ProgressBar.bytes(d.copiedBytes() - viaRelays));
+        d.relayedBytes()
+            .forEach(
+                (route, n) ->
+                    b.append(", via ").append(route).append(" ").append(ProgressBar.bytes(n)));
+        if (d.relayFallbacks() > 0) {
+          b.append("; ")
+              .append(d.relayFallbacks())
+              .append(" objects or parts fell back to the direct path because a relay failed");
+        }
+        out.println(b);
+      }
     }
     if (!dryRun) {
       out.printf(

@@ -17,6 +17,7 @@ import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -48,6 +49,12 @@ public final class CopyObjects
   static final String SOURCE_CHANGED =
       "source changed during the copy (nothing was written); run the job again to copy the new"
           + " version";
+
+  /** The method of an object copied on the direct path because its relay failed. */
+  public static final String RELAY_FALLBACK = "relay-fallback";
+
+  /** The route of a part that went direct because its relay failed. */
+  static final String FALLBACK = "fallback";
 
   private final ReplicationSpec spec;
 
@@ -108,6 +115,37 @@ public final class CopyObjects
 
     @Override
     List<ObjectResult> work(CopyTask t) {
+      Routing.Route route = spec.routing().route(t.destination, t.source.key, 0);
+      if (route.isDirect()) {
+        return List.of(copyDirect(t, null));
+      }
+      RelayCopier relay = stores.relayCopiers.get(t.destination);
+      String failed = relay.failedRelayOf(route);
+      if (failed != null) {
+        return List.of(copyDirect(t, "relay " + failed + " failed earlier on this worker"));
+      }
+      try {
+        ObjectCopier.Outcome o = relay.copyWhole(t.source, route);
+        ReplicationProgress.bytes(o.bytes());
+        ReplicationProgress.objectDone();
+        return List.of(
+            new ObjectResult(
+                t.destination, t.source.key, Action.COPIED, o.bytes(), o.method(), null));
+      } catch (PreconditionFailedException changed) {
+        ReplicationProgress.failed();
+        return List.of(
+            new ObjectResult(t.destination, t.source.key, Action.FAILED, 0, null, SOURCE_CHANGED));
+      } catch (StoreException | IllegalArgumentException e) {
+        LOG.debug("relay route {} failed for {}: {}", route.label(), t.source.key, e.getMessage());
+        return List.of(copyDirect(t, describe(e)));
+      }
+    }
+
+    /**
+     * Copies on the direct path; {@code relayFailure} says why when this is a fallback from a relay
+     * route (the result's method is then {@code relay-fallback}).
+     */
+    private ObjectResult copyDirect(CopyTask t, String relayFailure) {
       ObjectCopier copier = stores.copiers.get(t.destination);
       Exception last = null;
       for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -115,9 +153,17 @@ public final class CopyObjects
           ObjectCopier.Outcome o = copier.copyWhole(t.source);
           ReplicationProgress.bytes(o.bytes());
           ReplicationProgress.objectDone();
-          return List.of(
-              new ObjectResult(
-                  t.destination, t.source.key, Action.COPIED, o.bytes(), o.method(), null));
+          if (relayFailure != null) {
+            return new ObjectResult(
+                t.destination,
+                t.source.key,
+                Action.COPIED,
+                o.bytes(),
+                RELAY_FALLBACK,
+                relayFailure + "; copied on the direct path");
+          }
+          return new ObjectResult(
+              t.destination, t.source.key, Action.COPIED, o.bytes(), o.method(), null);
         } catch (PreconditionFailedException changed) {
           last = changed;
           break; // the listed version is gone: the next run copies the new one
@@ -128,7 +174,7 @@ public final class CopyObjects
       }
       ReplicationProgress.failed();
       String why = last instanceof PreconditionFailedException ? SOURCE_CHANGED : describe(last);
-      return List.of(new ObjectResult(t.destination, t.source.key, Action.FAILED, 0, null, why));
+      return new ObjectResult(t.destination, t.source.key, Action.FAILED, 0, null, why);
     }
   }
 
@@ -231,14 +277,36 @@ public final class CopyObjects
                 c.task.destination + "/failed/" + c.task.source.key,
                 new PartOutcome(c, null, c.metadata.get("error"), false)));
       }
-      ObjectCopier copier = stores.copiers.get(c.task.destination);
       UploadHandle h = handleOf(spec, c);
+      Routing.Route route =
+          spec.routing().route(c.task.destination, c.task.source.key, c.partNumber);
+      String routeLabel = null;
+      if (!route.isDirect()) {
+        RelayCopier relay = stores.relayCopiers.get(c.task.destination);
+        routeLabel = FALLBACK;
+        if (relay.failedRelayOf(route) == null) {
+          try {
+            CompletedPart p =
+                relay.copyPart(h, c.task.source, c.partNumber, c.offset, c.length, route);
+            ReplicationProgress.bytes(c.length);
+            return List.of(
+                KV.of(c.uploadKey(), new PartOutcome(c, p.etag(), null, false, route.label())));
+          } catch (PreconditionFailedException changed) {
+            return List.of(
+                KV.of(c.uploadKey(), new PartOutcome(c, null, describe(changed), true, null)));
+          } catch (StoreException | IllegalArgumentException e) {
+            LOG.debug("relay route {} failed for a part: {}", route.label(), e.getMessage());
+          }
+        }
+      }
+      ObjectCopier copier = stores.copiers.get(c.task.destination);
       Exception last = null;
       for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
         try {
           CompletedPart p = copier.copyPart(h, c.task.source, c.partNumber, c.offset, c.length);
           ReplicationProgress.bytes(c.length);
-          return List.of(KV.of(c.uploadKey(), new PartOutcome(c, p.etag(), null, false)));
+          return List.of(
+              KV.of(c.uploadKey(), new PartOutcome(c, p.etag(), null, false, routeLabel)));
         } catch (PreconditionFailedException changed) {
           return List.of(KV.of(c.uploadKey(), new PartOutcome(c, null, describe(changed), true)));
         } catch (StoreException e) {
@@ -292,6 +360,23 @@ public final class CopyObjects
           copier.complete(handleOf(spec, any), parts, t.source.size);
           ReplicationProgress.objectDone();
           String method = copier.copiesPartsServerSide() ? "server-side-parts" : "multipart";
+          boolean relayed = false;
+          boolean fellBack = false;
+          for (PartOutcome o : outcomes) {
+            if (FALLBACK.equals(o.route)) {
+              fellBack = true;
+              Metrics.counter(Replicate.METRICS, "relay-fallback/" + t.destination).inc();
+            } else if (o.route != null) {
+              relayed = true;
+              Metrics.counter(Replicate.METRICS, "path-bytes/" + t.destination + "/" + o.route)
+                  .inc(o.chunk.length);
+            }
+          }
+          if (fellBack) {
+            method = "multipart-" + RELAY_FALLBACK;
+          } else if (relayed) {
+            method = "multipart-relayed";
+          }
           out.output(
               new ObjectResult(
                   t.destination, t.source.key, Action.COPIED, t.source.size, method, null));

@@ -40,6 +40,7 @@ public final class ObjectCopier {
   private final ObjectStore destination;
   private final StoreLocation destinationLocation;
   private final boolean serverSideAllowed;
+  private final Map<String, Double> emulatedLinks;
 
   public ObjectCopier(
       ObjectStore source,
@@ -47,11 +48,31 @@ public final class ObjectCopier {
       ObjectStore destination,
       StoreLocation destinationLocation,
       boolean serverSideAllowed) {
+    this(source, sourceLocation, destination, destinationLocation, serverSideAllowed, Map.of());
+  }
+
+  /**
+   * A copier whose streamed bytes are slowed to {@code emulatedLinks} between the two locations'
+   * region labels (see {@link LinkEmulator}).
+   */
+  public ObjectCopier(
+      ObjectStore source,
+      StoreLocation sourceLocation,
+      ObjectStore destination,
+      StoreLocation destinationLocation,
+      boolean serverSideAllowed,
+      Map<String, Double> emulatedLinks) {
     this.source = source;
     this.sourceLocation = sourceLocation;
     this.destination = destination;
     this.destinationLocation = destinationLocation;
     this.serverSideAllowed = serverSideAllowed;
+    this.emulatedLinks = emulatedLinks;
+  }
+
+  private InputStream link(InputStream in) {
+    return LinkEmulator.throttle(
+        in, sourceLocation.region(), destinationLocation.region(), emulatedLinks);
   }
 
   /** How one whole-object copy went. */
@@ -100,7 +121,7 @@ public final class ObjectCopier {
     }
     try (ObjectContent content = source.open(srcKey, null, entry.etag)) {
       MessageDigest md5 = Digests.md5();
-      InputStream in = new DigestInputStream(content.stream(), md5);
+      InputStream in = new DigestInputStream(link(content.stream()), md5);
       WriteResult w =
           destination.put(dstKey, in, entry.size, putOptions(content.info(), entry.etag));
       String digest = HexFormat.of().formatHex(md5.digest());
@@ -179,7 +200,7 @@ public final class ObjectCopier {
     try (InputStream raw = source.read(srcKey, range, entry.etag)) {
       MessageDigest md5 = Digests.md5();
       CompletedPart part =
-          mp.uploadPart(upload, partNumber, new DigestInputStream(raw, md5), length);
+          mp.uploadPart(upload, partNumber, new DigestInputStream(link(raw), md5), length);
       String digest = HexFormat.of().formatHex(md5.digest());
       if (part.etag() != null
           && part.etag().matches("[0-9a-f]{32}")

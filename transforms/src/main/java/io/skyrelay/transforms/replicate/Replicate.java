@@ -18,11 +18,16 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * delete, and count. The output holds one {@link ObjectResult} per object and destination; the
  * counts are Beam metrics in namespace {@value #METRICS} named {@code <action>/<destination index>}
  * ({@code copied/0}, {@code copied-bytes/0}, {@code skipped/0}, {@code deleted/0}, {@code
- * failed/0}, {@code delete-refused/0}).
+ * failed/0}, {@code delete-refused/0}); a job routed through relays also counts {@code
+ * path-bytes/0/<relays>} (bytes that travelled through those relays, joined by {@code +}) and
+ * {@code relay-fallback/0} (objects or parts that went direct because their relay failed).
  */
 public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult>> {
 
   public static final String METRICS = "skyrelay";
+
+  /** How the method of an object copied through relays starts; the relays follow. */
+  public static final String RELAYED = "relayed:";
 
   private final ReplicationSpec spec;
   private final String manifestIn;
@@ -132,6 +137,12 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
         case COPIED -> {
           Metrics.counter(METRICS, "copied" + d).inc();
           Metrics.counter(METRICS, "copied-bytes" + d).inc(r.bytes);
+          if (r.method != null && r.method.startsWith(RELAYED)) {
+            String route = r.method.substring(RELAYED.length());
+            Metrics.counter(METRICS, "path-bytes" + d + "/" + route).inc(r.bytes);
+          } else if (CopyObjects.RELAY_FALLBACK.equals(r.method)) {
+            Metrics.counter(METRICS, "relay-fallback" + d).inc();
+          }
         }
         case SKIPPED -> Metrics.counter(METRICS, "skipped" + d).inc();
         case DELETED -> Metrics.counter(METRICS, "deleted" + d).inc();

@@ -14,6 +14,7 @@ import java.util.List;
  * @param maxDelete refuse all deletes at a destination that would delete more than this
  * @param threads concurrent transfers per worker
  * @param serverSideCopy use server-side copy where source and destination allow it
+ * @param routing how the bytes travel: direct, or through relay regions in planned shares
  */
 public record ReplicationSpec(
     StoreLocation source,
@@ -23,13 +24,39 @@ public record ReplicationSpec(
     boolean delete,
     long maxDelete,
     int threads,
-    boolean serverSideCopy)
+    boolean serverSideCopy,
+    Routing routing)
     implements Serializable {
 
   public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
 
+  /** A job whose bytes all travel on the direct path. */
+  public ReplicationSpec(
+      StoreLocation source,
+      List<StoreLocation> destinations,
+      long chunkSize,
+      DiffMode diffMode,
+      boolean delete,
+      long maxDelete,
+      int threads,
+      boolean serverSideCopy) {
+    this(
+        source,
+        destinations,
+        chunkSize,
+        diffMode,
+        delete,
+        maxDelete,
+        threads,
+        serverSideCopy,
+        Routing.direct());
+  }
+
   public ReplicationSpec {
     destinations = List.copyOf(destinations);
+    if (routing == null) {
+      routing = Routing.direct();
+    }
     if (destinations.isEmpty()) {
       throw new IllegalArgumentException("at least one destination is required");
     }
@@ -39,6 +66,19 @@ public record ReplicationSpec(
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
+  }
+
+  public ReplicationSpec withRouting(Routing routing) {
+    return new ReplicationSpec(
+        source,
+        destinations,
+        chunkSize,
+        diffMode,
+        delete,
+        maxDelete,
+        threads,
+        serverSideCopy,
+        routing);
   }
 
   public StoreLocation destination(int index) {

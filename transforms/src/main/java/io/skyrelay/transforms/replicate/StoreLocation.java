@@ -22,6 +22,11 @@ public record StoreLocation(StoreUri uri, StoreSettings settings, String region)
     }
   }
 
+  /** The same location under another region label. */
+  public StoreLocation withRegion(String label) {
+    return new StoreLocation(uri, settings, label);
+  }
+
   public ObjectStore open() {
     return ObjectStores.open(uri, settings);
   }
