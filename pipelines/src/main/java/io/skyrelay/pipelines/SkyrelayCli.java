@@ -1,6 +1,7 @@
 package io.skyrelay.pipelines;
 
 import io.skyrelay.pipelines.demo.DemoCommand;
+import io.skyrelay.pipelines.plan.PlanCommand;
 import io.skyrelay.pipelines.replicate.ReplicateCommand;
 import io.skyrelay.pipelines.sync.LoadGenCommand;
 import io.skyrelay.pipelines.sync.SyncCommand;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
       ReplicateCommand.class,
       SyncCommand.class,
       LoadGenCommand.class,
+      PlanCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
