@@ -14,24 +14,13 @@ import io.skyrelay.connectors.ObjectStoreConformanceTest;
 import io.skyrelay.connectors.ObjectStores;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.StoreException;
-import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.UploadHandle;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,102 +34,20 @@ class GcsEmulatorConformanceTest extends ObjectStoreConformanceTest {
 
   private static final Path DIR = Path.of("gcs-emulator").toAbsolutePath();
 
-  private Process emulator;
+  private GcsEmulatorServer emulator;
 
   @Override
   protected ObjectStore openStore() throws Exception {
-    Path script = DIR.resolve("start-storage-emulator.js");
-    assumeTrue(
-        Files.isDirectory(DIR.resolve("node_modules/firebase-tools")),
-        "the Firebase Storage emulator is not installed: npm ci --prefix io-connectors/gcs-emulator");
-    Optional<String> node = node();
-    assumeTrue(node.isPresent(), "Node.js is not on the PATH; the GCS emulator needs it");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    emulator =
-        new ProcessBuilder(node.get(), script.toString(), Integer.toString(port))
-            .directory(DIR.toFile())
-            .redirectErrorStream(true)
-            .start();
-    awaitReady(emulator);
-    return ObjectStores.open(
-        "gs://conformance", StoreSettings.of(Map.of("endpoint", "http://127.0.0.1:" + port)));
-  }
-
-  /** Waits for the script's READY line, then keeps draining its output so it never blocks. */
-  private static void awaitReady(Process p) throws Exception {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    List<String> lines = new ArrayList<>();
-    CompletableFuture<Boolean> ready =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                String line;
-                while ((line = out.readLine()) != null) {
-                  if (line.startsWith("READY")) {
-                    return true;
-                  }
-                  synchronized (lines) {
-                    lines.add(line);
-                  }
-                }
-              } catch (IOException e) {
-                // the process ended
-              }
-              return false;
-            });
-    boolean up;
-    try {
-      up = ready.get(60, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      up = false;
-    }
-    if (!up) {
-      p.destroyForcibly();
-      synchronized (lines) {
-        throw new IllegalStateException(
-            "the GCS emulator did not start within 60 s:\n" + String.join("\n", lines));
-      }
-    }
-    Thread drain =
-        new Thread(
-            () -> {
-              try {
-                while (out.readLine() != null) {
-                  // discard
-                }
-              } catch (IOException ignored) {
-                // the process ended
-              }
-            },
-            "gcs-emulator-output");
-    drain.setDaemon(true);
-    drain.start();
-  }
-
-  private static Optional<String> node() {
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String dir : path.split(File.pathSeparator)) {
-        Path candidate = Path.of(dir, "node");
-        if (Files.isExecutable(candidate)) {
-          return Optional.of(candidate.toString());
-        }
-      }
-    }
-    return Optional.empty();
+    Optional<String> unavailable = GcsEmulatorServer.unavailable(DIR);
+    assumeTrue(unavailable.isEmpty(), unavailable.orElse(""));
+    emulator = GcsEmulatorServer.start(DIR);
+    return ObjectStores.open("gs://conformance", emulator.settings());
   }
 
   @Override
   protected void stopServer() throws Exception {
     if (emulator != null) {
-      emulator.destroy();
-      if (!emulator.waitFor(10, TimeUnit.SECONDS)) {
-        emulator.destroyForcibly();
-      }
+      emulator.close();
     }
   }
 
