@@ -105,6 +105,11 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
             // objects would crawl. Errors still arrive, after the body.
             .expectContinueEnabled(false)
             .connectionTimeout(Duration.ofSeconds(10))
+            // Servers close idle keep-alive connections after their own timeout (Jetty, under
+            // S3Proxy and many S3-compatible stores, after 30 s); a pooled connection reused
+            // after that fails with "the target server failed to respond", and an upload cannot
+            // be retried from a stream that is already consumed. Retire idle connections first.
+            .connectionMaxIdleTime(Duration.ofSeconds(10))
             .socketTimeout(Duration.ofSeconds(60)));
     // Retries of throttled and failed calls are done by the connector's Retrier, once, with
     // jitter; SDK retries on top of them would multiply the attempts.
