@@ -8,10 +8,23 @@ import io.skyrelay.connectors.StoreException;
 import io.skyrelay.transforms.replicate.ObjectCopier;
 import io.skyrelay.transforms.values.ChangeEvent;
 import io.skyrelay.transforms.values.ObjectEntry;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.beam.sdk.metrics.MetricsContainer;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
+import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +41,21 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Applied events are passed on (for archiving).
+ *
+ * <p>Copies wait on the network, so up to {@code concurrency} events of a bundle are applied at
+ * once; events of one object are applied one after the other, in the order they arrived. Outputs
+ * and failures surface when the bundle finishes (before Flink takes a checkpoint), so a bundle that
+ * did not fail has applied all its events.
  */
 public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<String, ChangeEvent>> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApplyChangesFn.class);
 
   private final List<SyncMapping> mappings;
+  private final int concurrency;
+  private transient ExecutorService pool;
+  private transient List<Pending> pending;
+  private transient Map<String, CompletableFuture<Boolean>> lastOfKey;
   private transient List<ObjectStore> sources;
   private transient List<List<ObjectCopier>> copiers;
   private transient List<List<ObjectStore>> replicaStores;
@@ -41,12 +63,35 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
   /** Objects larger than this are copied in parts. */
   static final long CHUNK = 64L << 20;
 
+  /** An event being applied, with what its output needs. */
+  private record Pending(
+      KV<String, ChangeEvent> element,
+      Instant timestamp,
+      BoundedWindow window,
+      CompletableFuture<Boolean> applied) {}
+
   public ApplyChangesFn(List<SyncMapping> mappings) {
+    this(mappings, 32);
+  }
+
+  public ApplyChangesFn(List<SyncMapping> mappings, int concurrency) {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+    }
     this.mappings = List.copyOf(mappings);
+    this.concurrency = concurrency;
   }
 
   @Setup
   public void setup() {
+    pool =
+        Executors.newFixedThreadPool(
+            concurrency,
+            r -> {
+              Thread t = new Thread(r, "apply-changes");
+              t.setDaemon(true);
+              return t;
+            });
     sources = new ArrayList<>();
     copiers = new ArrayList<>();
     replicaStores = new ArrayList<>();
@@ -65,16 +110,68 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
     }
   }
 
+  @StartBundle
+  public void startBundle() {
+    pending = new ArrayList<>();
+    lastOfKey = new HashMap<>();
+  }
+
   @ProcessElement
   public void process(
-      @Element KV<String, ChangeEvent> element, OutputReceiver<KV<String, ChangeEvent>> out) {
+      @Element KV<String, ChangeEvent> element,
+      @Timestamp Instant timestamp,
+      BoundedWindow window) {
+    MetricsContainer metrics = MetricsEnvironment.getCurrentContainer();
+    CompletableFuture<Boolean> before = lastOfKey.get(element.getKey());
+    CompletableFuture<Boolean> applied =
+        before == null
+            ? CompletableFuture.supplyAsync(() -> applyWith(metrics, element), pool)
+            // after the previous event of this object, whether or not it succeeded
+            : before.handleAsync((ignored, failure) -> applyWith(metrics, element), pool);
+    lastOfKey.put(element.getKey(), applied);
+    pending.add(new Pending(element, timestamp, window, applied));
+  }
+
+  @FinishBundle
+  public void finishBundle(FinishBundleContext context) throws Exception {
+    List<Pending> done = pending;
+    pending = new ArrayList<>();
+    lastOfKey = new HashMap<>();
+    Exception failure = null;
+    for (Pending p : done) {
+      try {
+        if (p.applied().get()) {
+          context.output(p.element(), p.timestamp(), p.window());
+        }
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof Exception ex ? ex : e;
+        }
+      }
+    }
+    if (failure != null) {
+      // The runner retries the bundle; applying is idempotent.
+      throw failure;
+    }
+  }
+
+  private boolean applyWith(MetricsContainer metrics, KV<String, ChangeEvent> element) {
+    // Beam's metrics belong to the thread that runs the DoFn: lend its container to this one.
+    try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+      return apply(element);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private boolean apply(KV<String, ChangeEvent> element) {
     int m = OrderPerKeyFn.mappingOf(element.getKey());
     SyncMapping mapping = mappings.get(m);
     ChangeEvent e = element.getValue();
     String rel = mapping.relativeKey(e.key);
     if (rel == null || rel.isEmpty()) {
       SyncMetrics.skipped("outside-prefix");
-      return;
+      return false;
     }
     boolean applied;
     try {
@@ -84,7 +181,6 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
             case DELETED -> delete(m, mapping, e, rel);
           };
     } catch (StoreException ex) {
-      // Not retried here: the runner retries the bundle, and applying is idempotent.
       LOG.warn("applying {} failed: {}", e, ex.getMessage());
       SyncMetrics.FAILED.inc();
       throw ex;
@@ -94,8 +190,8 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
       SyncMetrics.APPLIED.inc();
       SyncMetrics.LAG_MS.update(lag);
       LagRecorder.record(lag);
-      out.output(element);
     }
+    return applied;
   }
 
   private boolean copy(int m, ChangeEvent e, String rel) {
@@ -150,6 +246,9 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
 
   @Teardown
   public void teardown() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
     if (sources != null) {
       sources.forEach(ObjectStore::close);
       replicaStores.forEach(list -> list.forEach(ObjectStore::close));
