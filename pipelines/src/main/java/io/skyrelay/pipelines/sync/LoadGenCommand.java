@@ -62,6 +62,14 @@ public final class LoadGenCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Random seed.")
   long seed;
 
+  @Option(
+      names = "--writers",
+      defaultValue = "8",
+      description =
+          "Objects written side by side (default 8); each writer owns its own keys, so every"
+              + " object's writes and events stay in order.")
+  int writers;
+
   @Override
   public Integer call() throws Exception {
     SyncConfig cfg = SyncConfig.read(config, System.getenv());
@@ -93,7 +101,8 @@ public final class LoadGenCommand implements Callable<Integer> {
                     o / total,
                     duplicates,
                     reorder,
-                    seed));
+                    seed,
+                    writers));
     System.out.printf(
         Locale.ROOT,
         "loadgen: %,d operations on %s, %,d events sent to %s (%,d duplicates, %,d late) in %.1f s"

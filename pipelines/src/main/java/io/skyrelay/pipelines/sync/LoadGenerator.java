@@ -2,6 +2,7 @@ package io.skyrelay.pipelines.sync;
 
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.connectors.TransientStoreException;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -13,6 +14,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,7 +41,8 @@ public final class LoadGenerator {
       double overwriteShare,
       double duplicateShare,
       double reorderShare,
-      long seed) {}
+      long seed,
+      int writers) {}
 
   /** What was generated. */
   public record Report(
@@ -48,7 +55,7 @@ public final class LoadGenerator {
   private final StoreLocation source;
   private final String bootstrapServers;
   private final String topic;
-  private long sequencer = System.currentTimeMillis() << 16;
+  private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() << 16);
 
   public LoadGenerator(StoreLocation source, String bootstrapServers, String topic) {
     this.source = source;
@@ -57,36 +64,75 @@ public final class LoadGenerator {
   }
 
   public Report run(Settings s) throws Exception {
-    SplittableRandom r = new SplittableRandom(s.seed());
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrapServers);
     props.put("linger.ms", "5");
-    List<Boolean> exists = new ArrayList<>();
-    for (int i = 0; i < s.keys(); i++) {
-      exists.add(false);
+    int writers = Math.max(1, Math.min(s.writers(), s.keys()));
+    long start = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      ExecutorService pool = Executors.newFixedThreadPool(writers);
+      try {
+        List<Future<int[]>> parts = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+          int writer = w;
+          parts.add(pool.submit(() -> write(s, writer, writers, producer, start)));
+        }
+        int sent = 0;
+        int duplicates = 0;
+        int reordered = 0;
+        for (Future<int[]> f : parts) {
+          int[] counts;
+          try {
+            counts = f.get();
+          } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+          }
+          sent += counts[0];
+          duplicates += counts[1];
+          reordered += counts[2];
+        }
+        producer.flush();
+        return new Report(
+            s.events(), sent, duplicates, reordered, (System.nanoTime() - start) / 1e9);
+      } finally {
+        pool.shutdownNow();
+      }
     }
+  }
+
+  /**
+   * One writer's share: the keys {@code k} with {@code k % writers == writer} (so each object's
+   * writes and events stay in order) and {@code 1/writers} of the operations and of the rate.
+   *
+   * @return events sent, duplicates, events delivered late
+   */
+  private int[] write(
+      Settings s, int writer, int writers, KafkaProducer<byte[], byte[]> producer, long start)
+      throws Exception {
+    SplittableRandom r = new SplittableRandom(s.seed() + writer);
+    int myKeys = (s.keys() - writer + writers - 1) / writers;
+    int myOps = s.events() / writers + (writer < s.events() % writers ? 1 : 0);
+    double myRate = s.ratePerSecond() / writers;
+    boolean[] exists = new boolean[myKeys];
     Deque<byte[]> late = new ArrayDeque<>();
     int sent = 0;
     int duplicates = 0;
     int reordered = 0;
-    long start = System.nanoTime();
-    try (ObjectStore store = source.open();
-        KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int op = 0; op < s.events(); op++) {
-        int k = r.nextInt(s.keys());
-        String key = source.keyOf("load/key-" + k);
+    try (ObjectStore store = source.open()) {
+      for (int op = 0; op < myOps; op++) {
+        int slot = r.nextInt(myKeys);
+        String key = source.keyOf("load/key-" + (writer + slot * writers));
         double roll = r.nextDouble();
         byte[] event;
-        if (!exists.get(k) || roll < s.createShare() + s.overwriteShare()) {
+        if (!exists[slot] || roll < s.createShare() + s.overwriteShare()) {
           long size = s.minSize() + (long) (r.nextDouble() * (s.maxSize() - s.minSize()));
-          String etag =
-              store.put(key, new Bytes(r.nextLong(), size), size, PutOptions.DEFAULT).etag();
-          exists.set(k, true);
+          String etag = put(store, key, r.nextLong(), size);
+          exists[slot] = true;
           event = event(source.uri().container(), key, "ObjectCreated:Put", size, etag);
         } else {
           store.delete(key);
-          exists.set(k, false);
+          exists[slot] = false;
           event = event(source.uri().container(), key, "ObjectRemoved:Delete", 0, null);
         }
         if (r.nextDouble() < s.reorderShare()) {
@@ -105,7 +151,7 @@ public final class LoadGenerator {
           sent++;
           duplicates++;
         }
-        long due = start + (long) ((op + 1) / s.ratePerSecond() * 1e9);
+        long due = start + (long) ((op + 1) / myRate * 1e9);
         long wait = due - System.nanoTime();
         if (wait > 0) {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
@@ -115,13 +161,30 @@ public final class LoadGenerator {
         producer.send(new ProducerRecord<>(topic, late.poll()));
         sent++;
       }
-      producer.flush();
     }
-    return new Report(s.events(), sent, duplicates, reordered, (System.nanoTime() - start) / 1e9);
+    return new int[] {sent, duplicates, reordered};
+  }
+
+  /**
+   * Writes generated content, again from the same seed when the store could not be reached: the
+   * generator is a client like any other, and a dropped connection must not end the load.
+   */
+  private static String put(ObjectStore store, String key, long seed, long size)
+      throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return store.put(key, new Bytes(seed, size), size, PutOptions.DEFAULT).etag();
+      } catch (TransientStoreException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        Thread.sleep(100L * attempt);
+      }
+    }
   }
 
   private byte[] event(String bucket, String key, String name, long size, String etag) {
-    String seq = Long.toHexString(++sequencer).toUpperCase(java.util.Locale.ROOT);
+    String seq = Long.toHexString(sequencer.incrementAndGet()).toUpperCase(java.util.Locale.ROOT);
     String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8);
     String object =
         etag == null

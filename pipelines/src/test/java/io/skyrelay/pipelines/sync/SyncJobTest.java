@@ -471,7 +471,7 @@ class SyncJobTest {
         SyncConfig.read(config(topic, bucket, replicaDir.toUri().toString(), true, ""), Map.of());
     LoadGenerator.Report report =
         new LoadGenerator(config.mappings().get(0).source(), kafka.getBrokersAsString(), topic)
-            .run(new LoadGenerator.Settings(400, 2000, 40, 10, 5000, 0.5, 0.3, 0.1, 0.1, 7));
+            .run(new LoadGenerator.Settings(400, 2000, 40, 10, 5000, 0.5, 0.3, 0.1, 0.1, 7, 4));
     assertTrue(report.duplicates() > 0 && report.reordered() > 0, report.toString());
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     SyncJob.build(p, config, report.eventsSent());
