@@ -22,24 +22,23 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * broker and the stores in this process, the job on the embedded Flink, the load generator at a
  * fixed rate. Not a test: run it with bench/sync.sh.
  *
- * <p>Arguments: {@code RATE[,RATE...] SECONDS MIN_SIZE MAX_SIZE STORE} where STORE is {@code file}
- * (source and replica on local disk) or {@code s3} (source on S3Proxy, replica on disk).
+ * <p>Arguments: {@code RATE[,RATE...] SECONDS MIN_SIZE MAX_SIZE}. The source is an S3Proxy endpoint
+ * (the load generator's events are S3 notifications), the replica a local folder.
  */
 public final class SyncBenchmark {
 
   private static final int PARTITIONS = Integer.getInteger("partitions", 1);
+  private static final int WRITERS = Integer.getInteger("writers", 16);
 
   public static void main(String[] args) throws Exception {
     String[] rates = (args.length > 0 ? args[0] : "500,1000,2000").split(",");
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     long minSize = args.length > 2 ? Long.parseLong(args[2]) : 1024;
     long maxSize = args.length > 3 ? Long.parseLong(args[3]) : 1 << 20;
-    String storeKind = args.length > 4 ? args[4] : "file";
     Path work = Files.createTempDirectory("skyrelay-sync-bench");
     EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 2);
     kafka.afterPropertiesSet();
-    S3ProxyServer s3 =
-        storeKind.equals("s3") ? S3ProxyServer.startOnDisk(work.resolve("s3")) : null;
+    S3ProxyServer s3 = S3ProxyServer.startOnDisk(work.resolve("s3"));
     System.out.println(
         "| store | offered events/s | events sent | applied | sustained applied/s | lag p50 ms | lag p99 ms |");
     System.out.println("|---|---|---|---|---|---|---|");
@@ -49,32 +48,24 @@ public final class SyncBenchmark {
       double rate = Double.parseDouble(rateText);
       String topic = "bench-" + round;
       kafka.addTopics(new org.apache.kafka.clients.admin.NewTopic(topic, PARTITIONS, (short) 1));
-      String sourceUri;
-      StoreSettings sourceSettings = StoreSettings.EMPTY;
-      if (s3 != null) {
-        String bucket = "bench-" + round;
-        s3.createBucket(bucket);
-        sourceUri = "s3://" + bucket;
-        sourceSettings = s3.settings();
-      } else {
-        sourceUri = work.resolve("src-" + round).toUri().toString();
-      }
+      String bucket = "bench-" + round;
+      s3.createBucket(bucket);
+      String sourceUri = "s3://" + bucket;
+      StoreSettings sourceSettings = s3.settings();
       Path cfg = work.resolve("sync-" + round + ".yaml");
       StringBuilder y = new StringBuilder();
       y.append("kafka:\n  bootstrap_servers: ").append(kafka.getBrokersAsString()).append('\n');
       y.append("  group_id: bench-").append(round).append('\n');
-      if (s3 != null) {
-        y.append("stores:\n  - uri: ").append(sourceUri).append('\n');
-        sourceSettings
-            .asMap()
-            .forEach(
-                (k, v) ->
-                    y.append("    ")
-                        .append(k.equals("region") ? "region-name" : k)
-                        .append(": ")
-                        .append(v)
-                        .append('\n'));
-      }
+      y.append("stores:\n  - uri: ").append(sourceUri).append('\n');
+      sourceSettings
+          .asMap()
+          .forEach(
+              (k, v) ->
+                  y.append("    ")
+                      .append(k.equals("region") ? "region-name" : k)
+                      .append(": ")
+                      .append(v)
+                      .append('\n'));
       y.append("mappings:\n  - name: bench\n    source: ").append(sourceUri).append('\n');
       y.append("    topic: ").append(topic).append("\n    format: s3\n");
       y.append("    replicas: [\"")
@@ -98,7 +89,7 @@ public final class SyncBenchmark {
           new LoadGenerator(source, kafka.getBrokersAsString(), topic)
               .run(
                   new LoadGenerator.Settings(
-                      events, rate, 5_000, minSize, maxSize, 0.6, 0.3, 0, 0, round));
+                      events, rate, 5_000, minSize, maxSize, 0.6, 0.3, 0, 0, round, WRITERS));
       int last = -1;
       long lastChange = System.nanoTime();
       while (System.nanoTime() - lastChange < 15_000_000_000L) {
@@ -117,7 +108,7 @@ public final class SyncBenchmark {
       System.out.printf(
           Locale.ROOT,
           "| %s | %.0f | %,d | %,d | %.0f | %d | %d |%n",
-          storeKind,
+          "s3",
           report.rate(),
           report.eventsSent(),
           LagRecorder.count(),
@@ -125,9 +116,7 @@ public final class SyncBenchmark {
           LagRecorder.percentile(50),
           LagRecorder.percentile(99));
     }
-    if (s3 != null) {
-      s3.close();
-    }
+    s3.close();
     kafka.destroy();
     System.exit(0);
   }
