@@ -319,8 +319,14 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
                       }
                     }),
             e -> translate(e, "copying s3://" + src.bucket + "/" + sourceKey + " to", targetKey));
-    ObjectInfo written = head(targetKey);
-    return new WriteResult(targetKey, written.size(), unquote(r.copyObjectResult().eTag()));
+    String etag = unquote(r.copyObjectResult().eTag());
+    if (srcInfo != null && ifMatch != null && ifMatch.equals(srcInfo.etag())) {
+      // The copy succeeded only if the source still had the ETag, so the size is the one read.
+      return new WriteResult(targetKey, srcInfo.size(), etag);
+    }
+    // CopyObject does not report the size; a caller that needs it asks (one request fewer per
+    // object when it does not).
+    return new WriteResult(targetKey, WriteResult.UNKNOWN_SIZE, etag);
   }
 
   private S3ObjectStore requireSameEndpoint(ObjectStore source) {

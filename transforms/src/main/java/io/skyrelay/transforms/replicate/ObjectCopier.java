@@ -104,7 +104,17 @@ public final class ObjectCopier {
     String dstKey = destinationLocation.keyOf(entry.key);
     if (copiesServerSide(entry.size)) {
       ServerSideCopy ssc = destination.serverSideCopy().orElseThrow();
-      WriteResult w = ssc.copy(source, srcKey, dstKey, entry.etag, Map.of(SOURCE_ETAG, entry.etag));
+      // Where the source's ETag is the MD5 of its content (S3 single-part objects, local disk),
+      // a verified copy carries that same ETag: the source ETag is recorded as the replica's own,
+      // and the store can copy its metadata as it is (one request on S3 instead of three).
+      boolean etagIsMd5 = entry.md5 != null && entry.md5.equals(entry.etag);
+      WriteResult w =
+          ssc.copy(
+              source,
+              srcKey,
+              dstKey,
+              entry.etag,
+              etagIsMd5 ? Map.of() : Map.of(SOURCE_ETAG, entry.etag));
       if (entry.md5 != null && entry.md5.equals(w.etag())) {
         return new Outcome(entry.size, "server-side"); // the store reports the MD5 we expect
       }

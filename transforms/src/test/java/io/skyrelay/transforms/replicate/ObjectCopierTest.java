@@ -63,6 +63,31 @@ class ObjectCopierTest {
   }
 
   @Test
+  void aServerSideCopyOfAnObjectWhoseEtagIsItsMd5KeepsThatEtagAndTheMetadata() throws IOException {
+    LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
+    LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
+    byte[] data = "copied inside the store".getBytes();
+    WriteResult w =
+        src.put(
+            "k",
+            new ByteArrayInputStream(data),
+            data.length,
+            PutOptions.of("text/plain", Map.of("m", "1")));
+    ObjectCopier copier =
+        new ObjectCopier(src, location(tmp.resolve("a")), dst, location(tmp.resolve("b")), true);
+    ObjectEntry entry = ObjectEntry.of(src.head("k"), "");
+    assertEquals(entry.etag, entry.md5, "local disk's ETag is the MD5 of the content");
+    assertEquals("server-side", copier.copyWhole(entry).method());
+    ObjectInfo copy = dst.head("k");
+    assertEquals(w.etag(), copy.etag(), "the source ETag is the replica's own");
+    assertEquals("text/plain", copy.contentType());
+    assertEquals(Map.of("m", "1"), copy.metadata());
+    try (InputStream in = dst.read("k", null, null)) {
+      assertArrayEquals(data, in.readAllBytes());
+    }
+  }
+
+  @Test
   void aSourceChangedSinceListingIsNotCopied() {
     LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
     LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
