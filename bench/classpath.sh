@@ -5,7 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/pipelines/target/bench-classpath.txt"
 (cd "$root" && mvn -q -B -ntp -pl pipelines -am test-compile dependency:build-classpath \
-  -Dspotless.check.skip=true -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt) >&2
+  -Dspotless.check.skip=true -Dmdep.outputFile=target/bench-classpath.txt) >&2
 mods=""
 for m in pipelines transforms io-connectors; do
   mods="$mods:$root/$m/target/test-classes:$root/$m/target/classes"
