@@ -1,0 +1,118 @@
+package io.skyrelay.replay.trace;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Maps object keys (byte strings) to dense ints 0, 1, 2, ... without allocating per lookup: the
+ * keys live in one growing byte arena and an open-addressing table points into it.
+ */
+public final class KeyInterner {
+
+  private byte[] arena = new byte[1 << 16];
+  private int arenaUsed;
+  private int[] offsets = new int[1024];
+  private int[] lengths = new int[1024];
+  private long[] hashes = new long[1024];
+  private int count;
+  private int[] table = new int[2048];
+  private int mask = table.length - 1;
+
+  public KeyInterner() {
+    Arrays.fill(table, -1);
+  }
+
+  /** FNV-1a, 64 bits: stable across runs, machines and the Beam pipeline. */
+  public static long hash(byte[] b, int off, int len) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = off; i < off + len; i++) {
+      h ^= b[i] & 0xff;
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
+  public static long hash(String key) {
+    byte[] b = key.getBytes(StandardCharsets.UTF_8);
+    return hash(b, 0, b.length);
+  }
+
+  public int size() {
+    return count;
+  }
+
+  /** The id of the key in {@code b[off, off+len)} whose {@link #hash} is {@code h}. */
+  public int intern(byte[] b, int off, int len, long h) {
+    int slot = (int) (h ^ (h >>> 29)) & mask;
+    while (true) {
+      int id = table[slot];
+      if (id < 0) {
+        return insert(slot, b, off, len, h);
+      }
+      if (hashes[id] == h && lengths[id] == len && equal(id, b, off, len)) {
+        return id;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  public int intern(String key) {
+    byte[] b = key.getBytes(StandardCharsets.UTF_8);
+    return intern(b, 0, b.length, hash(b, 0, b.length));
+  }
+
+  private boolean equal(int id, byte[] b, int off, int len) {
+    return Arrays.equals(arena, offsets[id], offsets[id] + len, b, off, off + len);
+  }
+
+  private int insert(int slot, byte[] b, int off, int len, long h) {
+    if (arenaUsed + len > arena.length) {
+      arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaUsed + len));
+    }
+    System.arraycopy(b, off, arena, arenaUsed, len);
+    if (count == offsets.length) {
+      offsets = Arrays.copyOf(offsets, count * 2);
+      lengths = Arrays.copyOf(lengths, count * 2);
+      hashes = Arrays.copyOf(hashes, count * 2);
+    }
+    int id = count++;
+    offsets[id] = arenaUsed;
+    lengths[id] = len;
+    hashes[id] = h;
+    arenaUsed += len;
+    table[slot] = id;
+    if (count * 2 > table.length) {
+      rehash();
+    }
+    return id;
+  }
+
+  private void rehash() {
+    table = new int[table.length * 2];
+    Arrays.fill(table, -1);
+    mask = table.length - 1;
+    for (int id = 0; id < count; id++) {
+      long h = hashes[id];
+      int slot = (int) (h ^ (h >>> 29)) & mask;
+      while (table[slot] >= 0) {
+        slot = (slot + 1) & mask;
+      }
+      table[slot] = id;
+    }
+  }
+
+  /** The key of an id as text. */
+  public String key(int id) {
+    return new String(arena, offsets[id], lengths[id], StandardCharsets.UTF_8);
+  }
+
+  /** Copies the key's bytes into {@code out} at {@code pos}; returns the position after them. */
+  public int copyKey(int id, byte[] out, int pos) {
+    System.arraycopy(arena, offsets[id], out, pos, lengths[id]);
+    return pos + lengths[id];
+  }
+
+  public int keyLength(int id) {
+    return lengths[id];
+  }
+}
