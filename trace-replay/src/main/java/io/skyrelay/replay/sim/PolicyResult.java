@@ -71,15 +71,21 @@ public final class PolicyResult implements Serializable {
     return (int) k;
   }
 
+  /** Bucket first: growing replaces the array. */
+  private void add(long ts, double usd) {
+    int k = bucket(ts);
+    perBucket[k] += usd;
+  }
+
   void network(long ts, double usd) {
     networkUsd += usd;
-    perBucket[bucket(ts)] += usd;
+    add(ts, usd);
   }
 
   void request(long ts, double usd) {
     requestUsd += usd;
     requests++;
-    perBucket[bucket(ts)] += usd;
+    add(ts, usd);
   }
 
   /** Storage at {@code usdPerMs} held over [from, to). */
@@ -108,7 +114,7 @@ public final class PolicyResult implements Serializable {
     networkUsd += network;
     requestUsd += requests;
     this.requests += requestCount;
-    perBucket[bucket(ts)] += storage + network + requests;
+    add(ts, storage + network + requests);
   }
 
   void read(boolean hit, double latencyMs) {
