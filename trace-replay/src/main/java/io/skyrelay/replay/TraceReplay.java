@@ -19,11 +19,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The in-process replay: streams a trace once, gives IBM-format requests their regions, and runs
- * every policy over each block of requests in turn. Memory grows with the number of distinct
- * objects, not with the length of the trace.
+ * every policy over each block of requests, the policies side by side on the machine's cores while
+ * the next block is parsed. Memory grows with the number of distinct objects, not with the length
+ * of the trace.
  */
 public final class TraceReplay {
 
@@ -101,19 +106,32 @@ public final class TraceReplay {
     KeyInterner keys = new KeyInterner();
     List<Simulator> sims = new ArrayList<>();
     WorkloadGenerator gen = new WorkloadGenerator(type, seed, model.regions());
-    RequestBatch raw = new RequestBatch(BATCH);
-    RequestBatch assigned = new RequestBatch(2 * BATCH);
+    // Two sets of buffers: the reader fills one while the simulators replay the other.
+    RequestBatch[] raw = {new RequestBatch(BATCH), new RequestBatch(BATCH)};
+    RequestBatch[] assigned = {new RequestBatch(2 * BATCH), new RequestBatch(2 * BATCH)};
+    int threads =
+        Math.max(1, Math.min(policies.size(), Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "replay");
+              t.setDaemon(true);
+              return t;
+            });
     long requests = 0;
     long first = Long.MIN_VALUE;
     long end = Long.MIN_VALUE;
     WorkloadCsvWriter csv =
         workloadOut == null ? null : new WorkloadCsvWriter(workloadOut, keys, model.regionLabels());
     try (TraceReader reader = new TraceReader(in, source, keys, model.regionLabels(), strict)) {
-      while (reader.next(raw)) {
-        RequestBatch batch = raw;
+      List<Future<?>> pending = List.of();
+      int cur = 0;
+      while (reader.next(raw[cur])) {
+        RequestBatch batch = raw[cur];
         if (reader.format() == TraceReader.Format.IBM) {
-          gen.assign(raw, assigned);
-          batch = assigned;
+          gen.assign(raw[cur], assigned[cur]);
+          batch = assigned[cur];
         }
         if (first == Long.MIN_VALUE) {
           first = batch.timestampMs[0];
@@ -124,17 +142,23 @@ public final class TraceReplay {
         for (int i = 0; i < batch.size(); i++) {
           end = Math.max(end, batch.timestampMs[i]);
         }
-        for (Simulator s : sims) {
-          s.process(batch);
-        }
         if (csv != null) {
           csv.write(batch);
         }
+        await(pending);
+        RequestBatch b = batch;
+        List<Future<?>> submitted = new ArrayList<>(sims.size());
+        for (Simulator s : sims) {
+          submitted.add(pool.submit(() -> s.process(b)));
+        }
+        pending = submitted;
         requests += batch.size();
         if (progress != null) {
           progress.requests(requests);
         }
+        cur ^= 1;
       }
+      await(pending);
       if (sims.isEmpty()) {
         first = 0;
         end = 0;
@@ -156,8 +180,25 @@ public final class TraceReplay {
           end,
           (System.nanoTime() - started) / 1e9);
     } finally {
+      pool.shutdownNow();
       if (csv != null) {
         csv.close();
+      }
+    }
+  }
+
+  private static void await(List<Future<?>> futures) {
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("replay interrupted", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
       }
     }
   }

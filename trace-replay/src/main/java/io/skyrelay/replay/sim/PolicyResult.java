@@ -14,6 +14,8 @@ public final class PolicyResult implements Serializable {
   /** Width of a bucket of the cost-over-time series, ms. */
   public static final long SERIES_BUCKET_MS = 60_000;
 
+  private static final long MAX_BUCKETS = 1 << 24;
+
   private final String policy;
   private final Policy.Kind kind;
   double storageUsd;
@@ -61,7 +63,8 @@ public final class PolicyResult implements Serializable {
   }
 
   private int bucket(long ts) {
-    long k = Math.max(0, (ts - originMs) / SERIES_BUCKET_MS);
+    // Beyond about 30 years of trace time the last bucket takes the rest.
+    long k = Math.min(MAX_BUCKETS, Math.max(0, (ts - originMs) / SERIES_BUCKET_MS));
     if (k >= perBucket.length) {
       int len = (int) Math.max(perBucket.length * 2L, k + 1);
       perBucket = Arrays.copyOf(perBucket, len);

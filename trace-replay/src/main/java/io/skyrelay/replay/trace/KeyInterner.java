@@ -15,12 +15,14 @@ public final class KeyInterner {
   private int[] lengths = new int[1024];
   private long[] hashes = new long[1024];
   private int count;
-  private int[] table = new int[2048];
-  private int mask = table.length - 1;
 
-  public KeyInterner() {
-    Arrays.fill(table, -1);
-  }
+  /**
+   * Open addressing; an entry packs the high half of the key's hash with id + 1 (0 is empty), so
+   * most probes touch nothing but the table.
+   */
+  private long[] table = new long[2048];
+
+  private int mask = table.length - 1;
 
   /** FNV-1a, 64 bits: stable across runs, machines and the Beam pipeline. */
   public static long hash(byte[] b, int off, int len) {
@@ -44,13 +46,17 @@ public final class KeyInterner {
   /** The id of the key in {@code b[off, off+len)} whose {@link #hash} is {@code h}. */
   public int intern(byte[] b, int off, int len, long h) {
     int slot = (int) (h ^ (h >>> 29)) & mask;
+    long high = h & 0xffffffff00000000L;
     while (true) {
-      int id = table[slot];
-      if (id < 0) {
+      long e = table[slot];
+      if (e == 0) {
         return insert(slot, b, off, len, h);
       }
-      if (hashes[id] == h && lengths[id] == len && equal(id, b, off, len)) {
-        return id;
+      if ((e & 0xffffffff00000000L) == high) {
+        int id = (int) e - 1;
+        if (lengths[id] == len && equal(id, b, off, len)) {
+          return id;
+        }
       }
       slot = (slot + 1) & mask;
     }
@@ -80,7 +86,7 @@ public final class KeyInterner {
     lengths[id] = len;
     hashes[id] = h;
     arenaUsed += len;
-    table[slot] = id;
+    table[slot] = entry(h, id);
     if (count * 2 > table.length) {
       rehash();
     }
@@ -88,17 +94,20 @@ public final class KeyInterner {
   }
 
   private void rehash() {
-    table = new int[table.length * 2];
-    Arrays.fill(table, -1);
+    table = new long[table.length * 2];
     mask = table.length - 1;
     for (int id = 0; id < count; id++) {
       long h = hashes[id];
       int slot = (int) (h ^ (h >>> 29)) & mask;
-      while (table[slot] >= 0) {
+      while (table[slot] != 0) {
         slot = (slot + 1) & mask;
       }
-      table[slot] = id;
+      table[slot] = entry(h, id);
     }
+  }
+
+  private static long entry(long h, int id) {
+    return (h & 0xffffffff00000000L) | (id + 1L);
   }
 
   /** The key of an id as text. */
