@@ -58,10 +58,10 @@ final class OfflineOptimum implements Simulator {
   private int[] dropRequests = new int[0];
   private int objects;
 
-  OfflineOptimum(Policy policy, CostModel model) {
+  OfflineOptimum(CostModel model, PolicyResult result) {
     this.m = model;
     this.n = model.regions();
-    this.result = new PolicyResult(policy.name(), Policy.Kind.OPTIMUM);
+    this.result = result;
   }
 
   @Override
@@ -75,7 +75,7 @@ final class OfflineOptimum implements Simulator {
     }
     int cap = writer.length;
     if (obj >= cap) {
-      int newCap = Math.max(obj + 1, Math.max(1024, cap * 2));
+      int newCap = Math.max(obj + 1, Math.max(16, cap * 2));
       writer = Arrays.copyOf(writer, newCap);
       Arrays.fill(writer, cap, newCap, (byte) -1);
       versionStart = Arrays.copyOf(versionStart, newCap);

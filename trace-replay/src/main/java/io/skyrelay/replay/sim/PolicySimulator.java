@@ -62,12 +62,12 @@ final class PolicySimulator implements Simulator {
   private final long[] used;
   private int objects;
 
-  PolicySimulator(Policy policy, CostModel model) {
+  PolicySimulator(Policy policy, CostModel model, PolicyResult result) {
     this.policy = policy;
     this.kind = policy.kind();
     this.m = model;
     this.n = model.regions();
-    this.result = new PolicyResult(policy.name(), kind);
+    this.result = result;
     this.storeOnMiss =
         switch (kind) {
           case PULL_KEEP, FIXED_TTL, BREAK_EVEN_TTL, ADAPTIVE_TTL, LRU -> true;
@@ -94,7 +94,7 @@ final class PolicySimulator implements Simulator {
     }
     int cap = home.length;
     if (obj >= cap) {
-      int newCap = Math.max(obj + 1, Math.max(1024, cap * 2));
+      int newCap = Math.max(obj + 1, Math.max(16, cap * 2));
       home = grow(home, newCap, (byte) -1);
       versionSize = Arrays.copyOf(versionSize, newCap);
       lastTs = grow(lastTs, newCap, Long.MIN_VALUE);

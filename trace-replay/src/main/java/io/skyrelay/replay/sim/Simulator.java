@@ -15,11 +15,17 @@ public interface Simulator {
 
   /** A simulator for {@code policy}, the series starting at {@code originMs}. */
   static Simulator of(Policy policy, CostModel model, long originMs) {
-    Simulator s =
-        policy.kind() == Policy.Kind.OPTIMUM
-            ? new OfflineOptimum(policy, model)
-            : new PolicySimulator(policy, model);
-    s.result().origin(originMs);
-    return s;
+    return of(policy, model, originMs, new PolicyResult(policy.name(), policy.kind()));
+  }
+
+  /**
+   * A simulator adding what it replays to {@code into}, which several simulators of the same policy
+   * over disjoint sets of objects may share (one at a time).
+   */
+  static Simulator of(Policy policy, CostModel model, long originMs, PolicyResult into) {
+    into.origin(originMs);
+    return policy.kind() == Policy.Kind.OPTIMUM
+        ? new OfflineOptimum(model, into)
+        : new PolicySimulator(policy, model, into);
   }
 }

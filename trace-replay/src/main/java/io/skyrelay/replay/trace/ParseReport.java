@@ -25,6 +25,16 @@ public final class ParseReport {
   long malformed;
   private final List<Malformed> examples = new ArrayList<>();
 
+  /** A report from counts alone (the Beam replay's metrics), with no examples. */
+  public static ParseReport ofCounts(long lines, long requests, long ignored, long malformed) {
+    ParseReport r = new ParseReport();
+    r.lines = lines;
+    r.requests = requests;
+    r.ignored = ignored;
+    r.malformed = malformed;
+    return r;
+  }
+
   void malformed(long line, String reason, String text) {
     malformed++;
     if (examples.size() < KEPT) {
