@@ -1,8 +1,10 @@
 package io.skyrelay.pipelines.replay;
 
+import io.skyrelay.pipelines.RunnerOptions;
 import io.skyrelay.pipelines.SkyrelayCli;
 import io.skyrelay.replay.ReplayProgress;
 import io.skyrelay.replay.TraceReplay;
+import io.skyrelay.replay.beam.BeamReplay;
 import io.skyrelay.replay.report.ReplayReport;
 import io.skyrelay.replay.sim.CostModel;
 import io.skyrelay.replay.sim.Policy;
@@ -18,12 +20,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.beam.sdk.PipelineResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -99,7 +104,7 @@ public final class ReplayRunCommand implements Callable<Integer> {
       names = "--out",
       paramLabel = "DIR",
       description = "Where the results go (default skyrelay-runs/replay-<time>).")
-  Path out;
+  Path outDir;
 
   @Option(
       names = "--workload-out",
@@ -117,29 +122,79 @@ public final class ReplayRunCommand implements Callable<Integer> {
           "Your own region data (egress.csv, storage_prices.csv, ...) instead of the bundled.")
   Path regionData;
 
+  @Option(
+      names = "--beam",
+      description =
+          "Run the replay as a Beam pipeline (on Flink by default, see --runner and"
+              + " --flinkMaster) for traces too large for one machine. TRACE may then be several"
+              + " files separated by commas, in trace order. Not for adaptive and lru, whose"
+              + " decisions for one object depend on others.")
+  boolean beam;
+
+  @Mixin RunnerOptions runner;
+
   @Override
   public Integer call() throws IOException {
     PrintStream out = System.out;
-    Path tracePath = resolveTrace(trace);
+    List<String> traces = Arrays.asList(trace.split(","));
+    Path tracePath = resolveTrace(traces.get(0));
     List<String> regionList = regions(tracePath, regions);
     CostModel model = new CostModel(RegionData.bundledOr(regionData), regionList);
     List<Policy> policyList = Policy.parseList(policies, model);
     WorkloadType type = WorkloadType.parse(workload);
     Path dir =
-        out == null
+        outDir == null
             ? Path.of(
                 "skyrelay-runs",
                 "replay-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
-            : this.out;
+            : outDir;
     out.printf(
         "replaying %s over %s with %d policies%n",
         trace, String.join(", ", regionList), policyList.size());
-    ReplayProgress progress = new ReplayProgress();
     TraceReplay.Outcome outcome;
-    try (ReplayProgressBar bar = new ReplayProgressBar(System.err, progress)) {
+    if (beam) {
+      if (workloadOut != null) {
+        throw new IllegalArgumentException("--workload-out is for in-process replays");
+      }
+      BeamReplay.checkPolicies(policyList);
+      List<String> files = new ArrayList<>();
+      for (String t : traces) {
+        files.add(resolveTrace(t).toAbsolutePath().toString());
+      }
+      Files.createDirectories(dir);
+      long started = System.nanoTime();
+      PipelineResult result =
+          BeamReplay.run(
+              runner.pipelineOptions("skyrelay-replay"),
+              files,
+              model,
+              policyList,
+              type,
+              seed,
+              strict,
+              dir);
+      if (result.getState() != PipelineResult.State.DONE) {
+        out.println("the replay pipeline ended " + result.getState());
+        return SkyrelayCli.JOB_FAILED;
+      }
+      ParseReport counts = BeamReplay.parseReport(result);
       outcome =
-          TraceReplay.run(tracePath, model, policyList, type, seed, strict, workloadOut, progress);
+          new TraceReplay.Outcome(
+              BeamReplay.readResults(dir, policyList),
+              counts,
+              counts.requests(),
+              -1,
+              0,
+              0,
+              (System.nanoTime() - started) / 1e9);
+    } else {
+      ReplayProgress progress = new ReplayProgress();
+      try (ReplayProgressBar bar = new ReplayProgressBar(System.err, progress)) {
+        outcome =
+            TraceReplay.run(
+                tracePath, model, policyList, type, seed, strict, workloadOut, progress);
+      }
     }
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("trace", trace);
@@ -148,15 +203,18 @@ public final class ReplayRunCommand implements Callable<Integer> {
     info.put("workload_description", type.description());
     info.put("seed", seed);
     info.put("policies", policyList.stream().map(Policy::name).toList());
+    info.put("engine", beam ? "beam (" + runner.runner() + ")" : "in-process");
     ReplayReport.write(dir, outcome, info);
     ParseReport p = outcome.parse();
-    out.printf(
-        "%,d lines, %,d requests replayed (%,d objects) in %.2f s (%,.0f requests/s per policy)%n",
-        p.lines(),
-        outcome.requests(),
-        outcome.objects(),
-        outcome.seconds(),
-        outcome.requests() * policyList.size() / Math.max(1e-9, outcome.seconds()));
+    if (beam) {
+      out.printf(
+          "%,d lines, %,d requests read by the pipeline in %.2f s%n",
+          p.lines(), p.requests(), outcome.seconds());
+    } else {
+      out.printf(
+          "%,d lines, %,d requests replayed (%,d objects) in %.2f s%n",
+          p.lines(), outcome.requests(), outcome.objects(), outcome.seconds());
+    }
     out.println();
     out.print(ReplayReport.table(outcome.results()));
     out.println();
@@ -169,8 +227,12 @@ public final class ReplayRunCommand implements Callable<Integer> {
       p.examples().stream()
           .limit(10)
           .forEach(m -> out.printf("  line %d: %s: %s%n", m.line(), m.reason(), m.text()));
-      if (p.malformed() > 10) {
-        out.printf("  ... (the first %d are in results.json)%n", ParseReport.KEPT);
+      if (p.malformed() > 10 || (beam && p.malformed() > 0)) {
+        out.printf(
+            "  ... (%s)%n",
+            beam
+                ? "run the same trace in process, or with --strict, to see them"
+                : "the first " + ParseReport.KEPT + " are in results.json");
       }
     }
     out.println("results: " + dir + " (" + String.join(", ", ReplayReport.FILES) + ")");

@@ -15,8 +15,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
@@ -30,7 +28,6 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -141,9 +138,7 @@ public final class BeamReplay {
             "ReplayObjects",
             ParDo.of(new ReplayObjectFn(model, policies, type, seed, first, last))
                 .withSideInputs(first, last))
-        .setCoder(
-            // One element per policy and bundle, so Java serialization costs little here.
-            KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(PolicyResult.class)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), new PolicyResult.Coder()))
         .apply("SumPerPolicy", Combine.perKey(BeamReplay::sum));
   }
 
@@ -237,8 +232,8 @@ public final class BeamReplay {
 
   static String encode(PolicyResult r) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(r);
+    try {
+      new PolicyResult.Coder().encode(r, bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -246,10 +241,10 @@ public final class BeamReplay {
   }
 
   static PolicyResult decode(String line) {
-    try (ObjectInputStream in =
-        new ObjectInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(line)))) {
-      return (PolicyResult) in.readObject();
-    } catch (IOException | ClassNotFoundException e) {
+    try {
+      return new PolicyResult.Coder()
+          .decode(new ByteArrayInputStream(Base64.getDecoder().decode(line)));
+    } catch (IOException | IllegalArgumentException e) {
       throw new IllegalStateException("unreadable result: " + e, e);
     }
   }

@@ -1,5 +1,8 @@
 package io.skyrelay.replay.sim;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -58,7 +61,30 @@ public final class LatencyHistogram implements Serializable {
     return MIN_MS * Math.pow(1.01, BUCKETS - 1);
   }
 
-  boolean sameCounts(LatencyHistogram o) {
-    return Arrays.equals(counts, o.counts);
+  void encode(DataOutputStream out) throws IOException {
+    out.writeLong(count);
+    out.writeDouble(sumMs);
+    int nonZero = 0;
+    for (long c : counts) {
+      nonZero += c == 0 ? 0 : 1;
+    }
+    out.writeInt(nonZero);
+    for (int i = 0; i < BUCKETS; i++) {
+      if (counts[i] != 0) {
+        out.writeShort(i);
+        out.writeLong(counts[i]);
+      }
+    }
+  }
+
+  void decode(DataInputStream in) throws IOException {
+    Arrays.fill(counts, 0);
+    count = in.readLong();
+    sumMs = in.readDouble();
+    int nonZero = in.readInt();
+    for (int k = 0; k < nonZero; k++) {
+      int i = in.readShort();
+      counts[i] = in.readLong();
+    }
   }
 }

@@ -1,7 +1,13 @@
 package io.skyrelay.replay.sim;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.Arrays;
+import org.apache.beam.sdk.coders.CustomCoder;
 
 /**
  * What a policy cost over a replay, and how its reads went. Results of disjoint sets of objects add
@@ -228,5 +234,65 @@ public final class PolicyResult implements Serializable {
       out[i] = sum;
     }
     return out;
+  }
+
+  /** A compact, deterministic coder: the Beam replay's per-bundle results go through it. */
+  public static final class Coder extends CustomCoder<PolicyResult> {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void encode(PolicyResult r, OutputStream os) throws IOException {
+      DataOutputStream out = new DataOutputStream(os);
+      out.writeUTF(r.policy);
+      out.writeUTF(r.kind.name());
+      out.writeDouble(r.storageUsd);
+      out.writeDouble(r.networkUsd);
+      out.writeDouble(r.requestUsd);
+      out.writeLong(r.requests);
+      out.writeLong(r.reads);
+      out.writeLong(r.hits);
+      out.writeLong(r.notFound);
+      out.writeLong(r.egressBytes);
+      r.latency.encode(out);
+      out.writeLong(r.originMs);
+      out.writeInt(r.buckets);
+      for (int i = 0; i < r.buckets; i++) {
+        out.writeDouble(r.perBucket[i]);
+      }
+      for (int i = 0; i <= r.buckets; i++) {
+        out.writeDouble(r.rateDiff[i]);
+      }
+      out.flush();
+    }
+
+    @Override
+    public PolicyResult decode(InputStream is) throws IOException {
+      DataInputStream in = new DataInputStream(is);
+      PolicyResult r = new PolicyResult(in.readUTF(), Policy.Kind.valueOf(in.readUTF()));
+      r.storageUsd = in.readDouble();
+      r.networkUsd = in.readDouble();
+      r.requestUsd = in.readDouble();
+      r.requests = in.readLong();
+      r.reads = in.readLong();
+      r.hits = in.readLong();
+      r.notFound = in.readLong();
+      r.egressBytes = in.readLong();
+      r.latency.decode(in);
+      r.originMs = in.readLong();
+      r.buckets = in.readInt();
+      r.perBucket = new double[Math.max(64, r.buckets)];
+      r.rateDiff = new double[r.perBucket.length + 1];
+      for (int i = 0; i < r.buckets; i++) {
+        r.perBucket[i] = in.readDouble();
+      }
+      for (int i = 0; i <= r.buckets; i++) {
+        r.rateDiff[i] = in.readDouble();
+      }
+      return r;
+    }
+
+    @Override
+    public void verifyDeterministic() {}
   }
 }
