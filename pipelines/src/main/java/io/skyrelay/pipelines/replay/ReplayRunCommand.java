@@ -78,7 +78,8 @@ public final class ReplayRunCommand implements Callable<Integer> {
       description =
           "Regions of the workload (default for an IBM trace: "
               + DEFAULT_REGIONS
-              + "; for a workload CSV: the regions it names).")
+              + "; for a workload CSV: the regions it names, sorted). The first is the default"
+              + " region of single.")
   List<String> regions;
 
   @Option(
@@ -262,14 +263,17 @@ public final class ReplayRunCommand implements Callable<Integer> {
     return tmp;
   }
 
-  /** The given regions, else those a workload CSV names, else the default three. */
+  /** The given regions, else those a workload CSV names (sorted), else the default three. */
   static List<String> regions(Path trace, List<String> given) {
     if (given != null && !given.isEmpty()) {
       return given.stream().map(String::trim).toList();
     }
     try {
       List<String> fromCsv = TraceReader.regionsOf(trace);
-      return fromCsv.isEmpty() ? Arrays.asList(DEFAULT_REGIONS.split(",")) : fromCsv;
+      // Sorted, so that a CSV made from the default regions replays over them in the same order.
+      return fromCsv.isEmpty()
+          ? Arrays.asList(DEFAULT_REGIONS.split(","))
+          : fromCsv.stream().sorted().toList();
     } catch (UncheckedIOException e) {
       throw new IllegalArgumentException(e.getMessage());
     }
