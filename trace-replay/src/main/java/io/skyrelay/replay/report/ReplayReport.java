@@ -151,7 +151,7 @@ public final class ReplayReport {
     trace.put("first_ms", o.firstMs());
     trace.put("end_ms", o.endMs());
     trace.put("replay_seconds", o.seconds());
-    root.put("trace", trace);
+    root.put("parse", trace);
     List<Map<String, Object>> policies = new ArrayList<>();
     for (PolicyResult r : o.results()) {
       Map<String, Object> m = new LinkedHashMap<>();
