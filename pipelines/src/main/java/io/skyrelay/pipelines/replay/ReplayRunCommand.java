@@ -203,7 +203,6 @@ public final class ReplayRunCommand implements Callable<Integer> {
     info.put("workload", type.name());
     info.put("workload_description", type.description());
     info.put("seed", seed);
-    info.put("policies", policyList.stream().map(Policy::name).toList());
     info.put("engine", beam ? "beam (" + runner.runner() + ")" : "in-process");
     ReplayReport.write(dir, outcome, info);
     ParseReport p = outcome.parse();
