@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ReplayRunCommand.class,
       ReplayWorkloadCommand.class,
+      ReplayLiveCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -28,7 +29,8 @@ import picocli.CommandLine.Command;
       "  skyrelay replay run trace.txt.gz --workload B --seed 7 \\",
       "      --regions aws:us-east-1,azure:westeurope,gcp:us-central1-a --policies all --out out",
       "  skyrelay replay workload trace.txt --type B --seed 7 --out workload.csv",
-      "  skyrelay replay run workload.csv --policies pull-keep,ttl:12h,optimum"
+      "  skyrelay replay run workload.csv --policies pull-keep,ttl:12h,optimum",
+      "  skyrelay replay live trace.txt --sync-config sync.yaml --speedup 600"
     })
 public final class ReplayCommand implements Runnable {
 

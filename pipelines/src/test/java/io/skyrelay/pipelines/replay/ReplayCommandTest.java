@@ -87,5 +87,9 @@ class ReplayCommandTest {
     cl.setOut(new PrintWriter(outText));
     assertEquals(0, cl.execute("replay", "run", "--help"));
     assertTrue(outText.toString().contains("break-even"), outText.toString());
+    StringWriter live = new StringWriter();
+    cl.setOut(new PrintWriter(live));
+    assertEquals(0, cl.execute("replay", "live", "--help"));
+    assertTrue(live.toString().contains("--speedup"), live.toString());
   }
 }
