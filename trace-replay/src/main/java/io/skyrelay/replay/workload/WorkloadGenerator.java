@@ -115,12 +115,4 @@ public final class WorkloadGenerator {
       out.add(seq, in.timestampMs[i], op, region(op, seq, h), obj, h, in.size[i]);
     }
   }
-
-  /**
-   * The same as {@link #assign} for the requests of one object, in trace order, where {@code first}
-   * says whether row 0 is the object's first request in the trace.
-   */
-  public static boolean needsPutBefore(boolean first, int op) {
-    return first && (op == Op.GET || op == Op.HEAD);
-  }
 }
