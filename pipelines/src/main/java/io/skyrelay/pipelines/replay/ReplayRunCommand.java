@@ -57,8 +57,8 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "TRACE 'demo' replays the small trace bundled with Skyrelay.",
-      "Exit status: 0 done, 1 done but malformed lines were skipped, 2 bad arguments,"
-          + " 3 the replay failed."
+      "Exit status: 0 done, 1 done but malformed lines were skipped, 2 bad arguments (or with"
+          + " --strict a malformed line), 3 the replay failed."
     })
 public final class ReplayRunCommand implements Callable<Integer> {
 

@@ -81,6 +81,24 @@ class ReplayCommandTest {
   }
 
   @Test
+  void strictModeStopsAtTheFirstMalformedLineWithItsNumber() throws IOException {
+    Path trace = dir.resolve("bad.txt");
+    Files.writeString(trace, "1000 REST.PUT.OBJECT 95d363d3fbdc0b03 1168\n1001 REST.GET.OBJECT\n");
+    CommandLine cl = SkyrelayCli.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    assertEquals(
+        SkyrelayCli.USAGE,
+        cl.execute("replay", "run", trace.toString(), "--strict", "--out", dir.toString()));
+    assertTrue(err.toString().contains("bad.txt:2: "), err.toString());
+    // Without --strict the line is skipped, reported, and the exit status says so.
+    assertEquals(
+        SkyrelayCli.PARTIAL,
+        SkyrelayCli.commandLine()
+            .execute("replay", "run", trace.toString(), "--out", dir.resolve("o").toString()));
+  }
+
+  @Test
   void helpExplainsThePolicies() {
     CommandLine cl = SkyrelayCli.commandLine();
     StringWriter outText = new StringWriter();

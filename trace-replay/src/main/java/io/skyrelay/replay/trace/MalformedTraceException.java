@@ -1,7 +1,10 @@
 package io.skyrelay.replay.trace;
 
-/** Thrown in strict mode at the first line that is not a valid request. */
-public final class MalformedTraceException extends RuntimeException {
+/**
+ * Thrown in strict mode at the first line that is not a valid request: bad input, so an {@link
+ * IllegalArgumentException} (the command line reports it as a usage error).
+ */
+public final class MalformedTraceException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
