@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       LoadGenCommand.class,
       PlanCommand.class,
       DemoCommand.class,
+      io.skyrelay.pipelines.replay.ReplayCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
