@@ -23,11 +23,13 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Partition;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,13 +66,19 @@ public final class CopyObjects
 
   @Override
   public PCollection<ObjectResult> expand(PCollection<CopyTask> tasks) {
-    PCollectionList<CopyTask> bySize =
-        tasks.apply("SmallOrLarge", Partition.of(2, (CopyTask t, int n) -> copiedWhole(t) ? 0 : 1));
+    PCollectionTuple bySize =
+        tasks.apply(
+            "SmallOrLarge",
+            ParDo.of(new WholeOrPartsFn(spec)).withOutputTags(WHOLE, TupleTagList.of(PARTS)));
     PCollection<ObjectResult> small =
-        bySize.get(0).apply("CopyWhole", ParDo.of(new CopyWholeFn(spec)));
+        bySize
+            .get(WHOLE)
+            .setCoder(AvroCoder.of(CopyTask.class))
+            .apply("CopyWhole", ParDo.of(new CopyWholeFn(spec)));
     PCollection<KV<String, PartOutcome>> parts =
         bySize
-            .get(1)
+            .get(PARTS)
+            .setCoder(AvroCoder.of(CopyTask.class))
             .apply("BeginUploads", ParDo.of(new BeginUploadsFn(spec)))
             .apply("SpreadChunks", Reshuffle.viaRandomKey())
             .apply("CopyChunks", ParDo.of(new CopyChunkFn(spec)))
@@ -82,8 +90,43 @@ public final class CopyObjects
     return PCollectionList.of(small).and(large).apply("AllCopies", Flatten.pCollections());
   }
 
-  private boolean copiedWhole(CopyTask t) {
-    return t.source.size <= spec.chunkSize();
+  private static final TupleTag<CopyTask> WHOLE = new TupleTag<>() {};
+  private static final TupleTag<CopyTask> PARTS = new TupleTag<>() {};
+
+  /**
+   * Sends an object to be copied whole when it fits in one chunk, or when the destination copies it
+   * server-side in one request (S3 CopyObject up to 5 GiB): splitting such a copy into part copies
+   * only adds requests and, on stores that assemble parts by rewriting them, a second pass over the
+   * bytes. Everything else becomes a multi-part upload.
+   */
+  static final class WholeOrPartsFn extends DoFn<CopyTask, CopyTask> {
+    private final ReplicationSpec spec;
+    private transient OpenStores stores;
+
+    WholeOrPartsFn(ReplicationSpec spec) {
+      this.spec = spec;
+    }
+
+    @Setup
+    public void setup() {
+      stores = new OpenStores(spec);
+    }
+
+    @ProcessElement
+    public void process(@Element CopyTask t, MultiOutputReceiver out) {
+      boolean whole =
+          t.source.size <= spec.chunkSize()
+              || (spec.routing().route(t.destination, t.source.key, 0).isDirect()
+                  && stores.copiers.get(t.destination).copiesServerSide(t.source.size));
+      out.get(whole ? WHOLE : PARTS).output(t);
+    }
+
+    @Teardown
+    public void teardown() {
+      if (stores != null) {
+        stores.close();
+      }
+    }
   }
 
   private static String describe(Exception e) {
