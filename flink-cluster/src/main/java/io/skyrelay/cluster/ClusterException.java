@@ -12,4 +12,10 @@ public final class ClusterException extends RuntimeException {
   public ClusterException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** Just the message: it is written for the user, the class name would add nothing. */
+  @Override
+  public String toString() {
+    return getMessage();
+  }
 }

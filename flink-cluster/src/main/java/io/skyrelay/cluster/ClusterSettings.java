@@ -1,6 +1,13 @@
 package io.skyrelay.cluster;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Properties;
 
 /**
  * How a local session cluster is laid out and sized.
@@ -12,7 +19,7 @@ import java.nio.file.Path;
  * @param taskManagers TaskManager processes started with the cluster
  * @param slots task slots per TaskManager
  * @param jobManagerMemory JobManager process size, Flink syntax ({@code 768m})
- * @param taskManagerMemory TaskManager process size ({@code 1536m})
+ * @param taskManagerMemory TaskManager process size ({@code 2048m})
  * @param metricsPorts Prometheus reporter port range, one port per process ({@code 9249-9260})
  */
 public record ClusterSettings(
@@ -26,9 +33,12 @@ public record ClusterSettings(
     String taskManagerMemory,
     String metricsPorts) {
 
-  /** Defaults: REST on 8081, one TaskManager with two slots, JM 768m, TM 1536m. */
+  /**
+   * Defaults: REST on 8081, one TaskManager with two slots, JM 1280m, TM 2048m (measured: a 640m
+   * JobManager runs out of heap when a job with the pipelines' jars is submitted).
+   */
   public static ClusterSettings defaults(Path home) {
-    return new ClusterSettings(home, 8081, 6123, 6124, 1, 2, "768m", "1536m", "9249-9260");
+    return new ClusterSettings(home, 8081, 6123, 6124, 1, 2, "1280m", "2048m", "9249-9260");
   }
 
   public ClusterSettings {
@@ -81,6 +91,54 @@ public record ClusterSettings(
         taskManager,
         metricsPorts);
   }
+
+  /** Remembers these settings in the home folder, so stop and status find the cluster. */
+  public void save() {
+    Properties p = new Properties();
+    p.setProperty("rest.port", Integer.toString(restPort));
+    p.setProperty("rpc.port", Integer.toString(rpcPort));
+    p.setProperty("blob.port", Integer.toString(blobPort));
+    p.setProperty("taskmanagers", Integer.toString(taskManagers));
+    p.setProperty("slots", Integer.toString(slots));
+    p.setProperty("jobmanager.memory", jobManagerMemory);
+    p.setProperty("taskmanager.memory", taskManagerMemory);
+    p.setProperty("metrics.ports", metricsPorts);
+    try {
+      Files.createDirectories(home);
+      try (Writer w = Files.newBufferedWriter(home.resolve(SAVED))) {
+        p.store(w, "skyrelay cluster settings");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + home.resolve(SAVED), e);
+    }
+  }
+
+  /** The settings a cluster in {@code home} was started with, if it was. */
+  public static Optional<ClusterSettings> load(Path home) {
+    Path f = home.resolve(SAVED);
+    if (!Files.isRegularFile(f)) {
+      return Optional.empty();
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(f)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + f, e);
+    }
+    return Optional.of(
+        new ClusterSettings(
+            home,
+            Integer.parseInt(p.getProperty("rest.port")),
+            Integer.parseInt(p.getProperty("rpc.port")),
+            Integer.parseInt(p.getProperty("blob.port")),
+            Integer.parseInt(p.getProperty("taskmanagers")),
+            Integer.parseInt(p.getProperty("slots")),
+            p.getProperty("jobmanager.memory"),
+            p.getProperty("taskmanager.memory"),
+            p.getProperty("metrics.ports")));
+  }
+
+  private static final String SAVED = "cluster.properties";
 
   public Path confDir() {
     return home.resolve("conf");

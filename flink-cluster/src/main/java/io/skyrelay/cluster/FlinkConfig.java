@@ -25,10 +25,13 @@ public final class FlinkConfig {
     c.put("jobmanager.rpc.port", Integer.toString(s.rpcPort()));
     c.put("jobmanager.bind-host", "127.0.0.1");
     c.put("jobmanager.memory.process.size", s.jobManagerMemory());
+    // A submitted job brings a few hundred jars (Beam and the cloud SDKs) in its own class loader.
+    c.put("jobmanager.memory.jvm-metaspace.size", "384m");
     c.put("taskmanager.bind-host", "127.0.0.1");
     c.put("taskmanager.host", "127.0.0.1");
     c.put("taskmanager.numberOfTaskSlots", Integer.toString(s.slots()));
     c.put("taskmanager.memory.process.size", s.taskManagerMemory());
+    c.put("taskmanager.memory.jvm-metaspace.size", "384m");
     // No RocksDB here: managed memory would sit unused, the heap state backend wants the heap.
     c.put("taskmanager.memory.managed.fraction", "0.05");
     c.put("rest.address", "127.0.0.1");

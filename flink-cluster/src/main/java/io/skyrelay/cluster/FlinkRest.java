@@ -28,6 +28,18 @@ public final class FlinkRest {
   public record Overview(
       int taskManagers, int slotsTotal, int slotsAvailable, int jobsRunning, String version) {}
 
+  /** Where a job is: its state, how long it ran, and how far its steps got. */
+  public record JobProgress(
+      String state, long durationMs, int steps, int stepsFinished, long recordsRead) {
+
+    /** One line for a terminal. */
+    public String describe() {
+      return String.format(
+          "%s for %d s, %d of %d steps finished, %,d records read between steps",
+          state, durationMs / 1000, stepsFinished, steps, recordsRead);
+    }
+  }
+
   /** Checkpoint counts of a job and the location of the latest completed checkpoint. */
   public record Checkpoints(long completed, long failed, long restored, String latestPath) {}
 
@@ -88,6 +100,23 @@ public final class FlinkRest {
   /** The state of a job ({@code RUNNING}, {@code FINISHED}, ...). */
   public String jobState(String jobId) throws IOException {
     return get("/jobs/" + jobId).path("state").asText();
+  }
+
+  /** State, duration and per-step progress of a job ({@code GET /jobs/:id}). */
+  public JobProgress progress(String jobId) throws IOException {
+    JsonNode n = get("/jobs/" + jobId);
+    int steps = 0;
+    int finished = 0;
+    long read = 0;
+    for (JsonNode v : n.path("vertices")) {
+      steps++;
+      if (v.path("status").asText().equals("FINISHED")) {
+        finished++;
+      }
+      read += v.path("metrics").path("read-records").asLong();
+    }
+    return new JobProgress(
+        n.path("state").asText(), n.path("duration").asLong(), steps, finished, read);
   }
 
   /** Checkpoint statistics of a job. */

@@ -76,6 +76,7 @@ public final class LocalCluster {
     if (jobManager().isEmpty()) {
       checkPortsFree();
       FlinkConfig.write(settings);
+      settings.save();
       startJobManager();
       out.println(
           "started JobManager (pid " + jobManager().map(ProcessHandle::pid).orElse(-1L) + ")");

@@ -45,7 +45,7 @@ class LocalClusterTest {
     return ClusterSettings.defaults(home)
         .withPorts(
             FreePorts.next(), FreePorts.next(), FreePorts.next(), metrics + "-" + (metrics + 3))
-        .withMemory("640m", "1024m");
+        .withMemory("1024m", "1536m");
   }
 
   @Test

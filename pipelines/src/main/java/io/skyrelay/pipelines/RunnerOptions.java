@@ -35,6 +35,11 @@ public final class RunnerOptions {
       description = "Flink parallelism: workers that list and copy side by side (default 2).")
   int parallelism = 2;
 
+  /** The Flink master as given ({@code [local]} or {@code HOST:PORT}). */
+  public String flinkMaster() {
+    return flinkMaster;
+  }
+
   public String runner() {
     return runner;
   }
@@ -78,6 +83,10 @@ public final class RunnerOptions {
         o.setParallelism(parallelism);
         o.setMaxParallelism(Math.max(128, parallelism));
         o.setFasterCopy(true);
+        if (!embedded()) {
+          // The cluster runs this program's code: ship the classpath (without Flink's own jars).
+          o.setFilesToStage(JobJars.forCluster());
+        }
         return o;
       }
       case "direct", "directrunner" -> {

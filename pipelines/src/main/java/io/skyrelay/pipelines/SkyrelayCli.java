@@ -1,5 +1,7 @@
 package io.skyrelay.pipelines;
 
+import io.skyrelay.pipelines.cluster.ClusterCommand;
+import io.skyrelay.pipelines.cluster.KafkaCommand;
 import io.skyrelay.pipelines.demo.DemoCommand;
 import io.skyrelay.pipelines.plan.PlanCommand;
 import io.skyrelay.pipelines.replicate.ReplicateCommand;
@@ -21,6 +23,8 @@ import picocli.CommandLine.Command;
       LoadGenCommand.class,
       PlanCommand.class,
       DemoCommand.class,
+      ClusterCommand.class,
+      KafkaCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
