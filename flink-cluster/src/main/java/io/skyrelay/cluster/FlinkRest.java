@@ -20,7 +20,10 @@ public final class FlinkRest {
   /** One job as {@code GET /jobs/overview} lists it. */
   public record Job(String id, String name, String state, long startTime, long durationMs) {
     public boolean running() {
-      return state.equals("RUNNING") || state.equals("CREATED") || state.equals("RESTARTING");
+      return switch (state) {
+        case "INITIALIZING", "CREATED", "RUNNING", "RESTARTING", "FAILING" -> true;
+        default -> false;
+      };
     }
   }
 
@@ -41,7 +44,8 @@ public final class FlinkRest {
   }
 
   /** Checkpoint counts of a job and the location of the latest completed checkpoint. */
-  public record Checkpoints(long completed, long failed, long restored, String latestPath) {}
+  public record Checkpoints(
+      long completed, long failed, long restored, String latestPath, String restoredFrom) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -127,7 +131,8 @@ public final class FlinkRest {
         counts.path("completed").asLong(),
         counts.path("failed").asLong(),
         counts.path("restored").asLong(),
-        n.path("latest").path("completed").path("external_path").asText(null));
+        n.path("latest").path("completed").path("external_path").asText(null),
+        n.path("latest").path("restored").path("external_path").asText(null));
   }
 
   /**
