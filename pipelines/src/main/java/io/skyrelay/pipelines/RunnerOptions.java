@@ -26,7 +26,8 @@ public final class RunnerOptions {
       defaultValue = "[local]",
       description =
           "Flink JobManager to submit to, HOST:PORT of its REST endpoint; [local] (default)"
-              + " starts an embedded MiniCluster in this process.")
+              + " starts an embedded MiniCluster in this process; [auto] when the job jar is run"
+              + " by Flink itself (a FlinkSessionJob).")
   String flinkMaster = "[local]";
 
   @Option(
@@ -65,6 +66,14 @@ public final class RunnerOptions {
     return o;
   }
 
+  /**
+   * Whether this program runs inside a Flink cluster's client ({@code --flinkMaster [auto]}, as
+   * when the Flink Kubernetes Operator runs the job jar's main): the jar is the job's already.
+   */
+  public boolean insideCluster() {
+    return flinkMaster.equals("[auto]");
+  }
+
   boolean isFlink() {
     return runner.toLowerCase(Locale.ROOT).startsWith("flink");
   }
@@ -83,7 +92,7 @@ public final class RunnerOptions {
         o.setParallelism(parallelism);
         o.setMaxParallelism(Math.max(128, parallelism));
         o.setFasterCopy(true);
-        if (!embedded()) {
+        if (!embedded() && !insideCluster()) {
           // The cluster runs this program's code: ship the classpath (without Flink's own jars).
           o.setFilesToStage(JobJars.forCluster());
         }

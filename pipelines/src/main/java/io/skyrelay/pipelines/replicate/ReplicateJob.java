@@ -77,7 +77,7 @@ public final class ReplicateJob {
     long start = System.nanoTime();
     ProgressBar bar = runner.embedded() && !io.dryRun() ? new ProgressBar(out) : null;
     ClusterProgress remote = null;
-    if (!runner.embedded()) {
+    if (!runner.embedded() && !runner.insideCluster()) {
       out.println(
           "submitting to the Flink cluster at "
               + runner.flinkMaster()

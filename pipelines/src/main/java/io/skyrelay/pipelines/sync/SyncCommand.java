@@ -135,6 +135,10 @@ public final class SyncCommand implements Callable<Integer> {
       System.out.println("sync: resuming from " + fromSavepoint);
     }
     PipelineResult result = p.run();
+    if (runner.insideCluster()) {
+      // Run by Flink (a session job): submitted, nothing to follow from here.
+      return SkyrelayCli.OK;
+    }
     if (!runner.embedded()) {
       return followOnCluster(result);
     }
