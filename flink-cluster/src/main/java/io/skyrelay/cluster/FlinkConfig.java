@@ -57,6 +57,8 @@ public final class FlinkConfig {
     c.put("metrics.reporter.prom.factory.class", PROMETHEUS_FACTORY);
     c.put("metrics.reporter.prom.port", s.metricsPorts());
     c.put("classloader.check-leaked-classloader", "false");
+    // A job jar's main run by the JobManager (web submit) must not end the JobManager.
+    c.put("cluster.intercept-user-system-exit", "THROW");
     return c;
   }
 

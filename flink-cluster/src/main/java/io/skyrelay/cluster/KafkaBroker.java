@@ -35,12 +35,13 @@ public final class KafkaBroker {
    * @param home folder for the broker's configuration, data, log and pid file
    * @param port the client port ({@code bootstrap.servers} is {@code 127.0.0.1:PORT})
    * @param controllerPort the KRaft controller's port
+   * @param lib the Flink lib folder; the broker runs from {@code kafka-lib} beside it
    */
   public KafkaBroker(Path home, int port, int controllerPort, Path lib) {
     this.home = home.toAbsolutePath().normalize();
     this.port = port;
     this.controllerPort = controllerPort;
-    this.lib = LibFolder.check(lib);
+    this.lib = LibFolder.kafkaBesides(LibFolder.check(lib));
   }
 
   public String bootstrapServers() {

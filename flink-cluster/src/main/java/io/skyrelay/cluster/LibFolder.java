@@ -50,6 +50,23 @@ public final class LibFolder {
             + ")");
   }
 
+  /**
+   * The Kafka broker's jars: {@code kafka-lib} beside the Flink lib folder (kept apart so that
+   * Flink's processes do not see Kafka's unshaded Jackson and Scala).
+   */
+  public static Path kafkaBesides(Path flinkLib) {
+    Path dir = flinkLib.toAbsolutePath().resolveSibling("kafka-lib");
+    try (var files = Files.list(dir)) {
+      if (files.anyMatch(f -> f.getFileName().toString().startsWith("kafka_2.13-"))) {
+        return dir;
+      }
+    } catch (java.io.IOException e) {
+      // reported below
+    }
+    throw new ClusterException(
+        "the Kafka broker's jars are not in " + dir + "; build them with: " + BUILD_COMMAND);
+  }
+
   /** Checks that {@code dir} holds the Flink runtime, else says how to build it. */
   public static Path check(Path dir) {
     if (!hasFlink(dir)) {

@@ -195,7 +195,10 @@ public final class LocalCluster {
     return tms;
   }
 
-  /** Waits until the REST endpoint reports at least {@code taskManagers} registered. */
+  /**
+   * Waits until the REST endpoint reports at least {@code taskManagers} registered, with their
+   * slots.
+   */
   public void awaitReady(int taskManagers) {
     Instant deadline = Instant.now().plus(readyTimeout);
     while (Instant.now().isBefore(deadline)) {
@@ -209,7 +212,9 @@ public final class LocalCluster {
                 + ProcessFiles.tail(settings.logDir().resolve("jobmanager.log"), 20));
       }
       Optional<FlinkRest.Overview> o = rest().overview();
-      if (o.isPresent() && o.get().taskManagers() >= taskManagers) {
+      if (o.isPresent()
+          && o.get().taskManagers() >= taskManagers
+          && o.get().slotsTotal() >= taskManagers * settings.slots()) {
         return;
       }
       FlinkRest.pause(250);

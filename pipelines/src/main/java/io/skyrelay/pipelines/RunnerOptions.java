@@ -92,7 +92,10 @@ public final class RunnerOptions {
         o.setParallelism(parallelism);
         o.setMaxParallelism(Math.max(128, parallelism));
         o.setFasterCopy(true);
-        if (!embedded() && !insideCluster()) {
+        if (insideCluster()) {
+          // Flink runs this main to submit the job and does not wait for the result.
+          o.setAttachedMode(false);
+        } else if (!embedded()) {
           // The cluster runs this program's code: ship the classpath (without Flink's own jars).
           o.setFilesToStage(JobJars.forCluster());
         }

@@ -88,57 +88,59 @@ public final class ClusterCommand implements Runnable {
   static final class Start implements Callable<Integer> {
     @picocli.CommandLine.Mixin Where where = new Where();
 
-    @Option(
-        names = "--task-managers",
-        defaultValue = "1",
-        description = "TaskManager processes (default ${DEFAULT-VALUE}).")
-    int taskManagers;
+    // Unset options keep what the last start in this --home used, else the defaults.
+    @Option(names = "--task-managers", description = "TaskManager processes (default 1).")
+    Integer taskManagers;
 
-    @Option(
-        names = "--slots",
-        defaultValue = "2",
-        description = "Task slots per TaskManager (default ${DEFAULT-VALUE}).")
-    int slots;
+    @Option(names = "--slots", description = "Task slots per TaskManager (default 2).")
+    Integer slots;
 
     @Option(
         names = "--rest-port",
-        defaultValue = "8081",
-        description =
-            "REST port and web UI; --flinkMaster 127.0.0.1:PORT (default ${DEFAULT-VALUE}).")
-    int restPort;
+        description = "REST port and web UI; --flinkMaster 127.0.0.1:PORT (default 8081).")
+    Integer restPort;
 
-    @Option(names = "--rpc-port", defaultValue = "6123", description = "JobManager RPC port.")
-    int rpcPort;
+    @Option(names = "--rpc-port", description = "JobManager RPC port (default 6123).")
+    Integer rpcPort;
 
-    @Option(names = "--blob-port", defaultValue = "6124", description = "JobManager blob port.")
-    int blobPort;
+    @Option(names = "--blob-port", description = "JobManager blob server port (default 6124).")
+    Integer blobPort;
 
     @Option(
         names = "--metrics-ports",
-        defaultValue = "9249-9260",
-        description = "Prometheus endpoints, one port per process (default ${DEFAULT-VALUE}).")
+        description = "Prometheus endpoints, one port per process (default 9249-9260).")
     String metricsPorts;
 
-    @Option(
-        names = "--jobmanager-memory",
-        defaultValue = "1280m",
-        description = "JobManager process size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--jobmanager-memory", description = "JobManager process size (default 1280m).")
     String jmMemory;
 
     @Option(
         names = "--taskmanager-memory",
-        defaultValue = "2048m",
-        description = "TaskManager process size (default ${DEFAULT-VALUE}).")
+        description = "TaskManager process size (default 2048m).")
     String tmMemory;
 
     @Override
     public Integer call() {
+      Optional<ClusterSettings> running = running(where);
+      if (running.isPresent() && anySet()) {
+        System.out.println(
+            "the cluster in "
+                + where.home.toAbsolutePath()
+                + " runs already; its settings stay as they are (stop it to change them)");
+      }
+      ClusterSettings base = where.saved();
       ClusterSettings s =
-          ClusterSettings.defaults(where.home)
-              .withPorts(restPort, rpcPort, blobPort, metricsPorts)
-              .withTaskManagers(taskManagers, slots)
-              .withMemory(jmMemory, tmMemory);
-      LocalCluster cluster = new LocalCluster(running(where).orElse(s), where.lib());
+          running.orElse(
+              base.withPorts(
+                      or(restPort, base.restPort()),
+                      or(rpcPort, base.rpcPort()),
+                      or(blobPort, base.blobPort()),
+                      or(metricsPorts, base.metricsPorts()))
+                  .withTaskManagers(or(taskManagers, base.taskManagers()), or(slots, base.slots()))
+                  .withMemory(
+                      or(jmMemory, base.jobManagerMemory()),
+                      or(tmMemory, base.taskManagerMemory())));
+      LocalCluster cluster = new LocalCluster(s, where.lib());
       long t0 = System.nanoTime();
       boolean started = cluster.start(System.out);
       if (!started) {
@@ -148,6 +150,21 @@ public final class ClusterCommand implements Runnable {
       }
       printStatus(cluster, System.out);
       return SkyrelayCli.OK;
+    }
+
+    private boolean anySet() {
+      return taskManagers != null
+          || slots != null
+          || restPort != null
+          || rpcPort != null
+          || blobPort != null
+          || metricsPorts != null
+          || jmMemory != null
+          || tmMemory != null;
+    }
+
+    private static <T> T or(T value, T fallback) {
+      return value != null ? value : fallback;
     }
 
     /** A cluster already running in this home keeps the settings it was started with. */

@@ -62,6 +62,26 @@ public final class ReplicateJob {
     return p;
   }
 
+  /**
+   * Submits the job from inside a Flink cluster ({@code --flinkMaster [auto]}, a job jar run by
+   * Flink) and returns its result without waiting: the counts are in the job's metrics and the
+   * per-object results in the output folder.
+   */
+  public static PipelineResult submit(
+      ReplicationSpec spec, RunnerOptions runner, Io io, PrintStream out) {
+    check(spec);
+    int aborted = io.dryRun() ? 0 : abortStaleUploads(spec, out);
+    Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
+    build(p, spec, io);
+    PipelineResult result = p.run();
+    out.println(
+        "submitted skyrelay-replicate"
+            + (aborted > 0 ? " after aborting " + aborted + " stale uploads" : "")
+            + "; per-object results go to "
+            + io.outputDir().toAbsolutePath());
+    return result;
+  }
+
   public static ReplicationSummary run(
       ReplicationSpec spec, RunnerOptions runner, Io io, PrintStream out) {
     check(spec);
