@@ -123,6 +123,51 @@ public final class FlinkRest {
         n.path("state").asText(), n.path("duration").asLong(), steps, finished, read);
   }
 
+  /**
+   * The sum over all steps and subtasks of the job's metrics whose name ends with {@code suffix}
+   * (Beam's counters are Flink operator metrics named {@code NAMESPACE.NAME}), or empty when the
+   * cluster has no such metric (yet: the REST API refreshes metrics every few seconds).
+   */
+  public java.util.OptionalLong sumOfMetric(String jobId, String suffix) throws IOException {
+    long total = 0;
+    boolean found = false;
+    for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+      String base = "/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
+      List<String> ids = new ArrayList<>();
+      for (JsonNode m : get(base)) {
+        String id = m.path("id").asText();
+        if (id.endsWith(suffix)) {
+          ids.add(id);
+        }
+      }
+      if (ids.isEmpty()) {
+        continue;
+      }
+      String query =
+          ids.stream()
+              .map(id -> java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8))
+              .reduce((a, b) -> a + "," + b)
+              .orElseThrow();
+      for (JsonNode m : get(base + "?agg=sum&get=" + query)) {
+        total += (long) m.path("sum").asDouble();
+        found = true;
+      }
+    }
+    return found ? java.util.OptionalLong.of(total) : java.util.OptionalLong.empty();
+  }
+
+  /** The names of the job's subtask metrics, per step, for diagnostics. */
+  public List<String> metricNames(String jobId) throws IOException {
+    List<String> names = new ArrayList<>();
+    for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+      String base = "/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
+      for (JsonNode m : get(base)) {
+        names.add(v.path("name").asText() + " :: " + m.path("id").asText());
+      }
+    }
+    return names;
+  }
+
   /** Checkpoint statistics of a job. */
   public Checkpoints checkpoints(String jobId) throws IOException {
     JsonNode n = get("/jobs/" + jobId + "/checkpoints");

@@ -16,9 +16,6 @@ import java.util.concurrent.Callable;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -166,7 +163,7 @@ public final class SyncCommand implements Callable<Integer> {
 
   /**
    * The job runs on the cluster, not here: report its id, then (unless detached) its state,
-   * counters (from the job's accumulators) and checkpoints until it ends. Ctrl-C stops following,
+   * counters (from the cluster's metrics) and checkpoints until it ends. Ctrl-C stops following,
    * not the job.
    */
   private int followOnCluster(PipelineResult result) throws IOException {
@@ -187,42 +184,36 @@ public final class SyncCommand implements Callable<Integer> {
     while (true) {
       PipelineResult.State state =
           result.waitUntilFinish(org.joda.time.Duration.standardSeconds(statusEvery));
-      String checkpoints;
+      String counts;
       try {
         FlinkRest.Checkpoints c = rest.checkpoints(id);
-        checkpoints = c.completed() + " checkpoints, " + c.restored() + " restores";
+        counts =
+            String.format(
+                "%,d records read between steps, %s%d checkpoints, %d restores",
+                rest.progress(id).recordsRead(), counters(rest, id), c.completed(), c.restored());
       } catch (IOException e) {
-        checkpoints = "checkpoints unknown (" + e.getMessage() + ")";
+        counts = "no answer from " + rest.baseUrl() + " (" + e + ")";
       }
-      System.out.printf(
-          "sync: job %s, events in %,d, applied %,d, failed %,d, %s%n",
-          state,
-          counter(result, "events-in"),
-          counter(result, "applied"),
-          counter(result, "failed"),
-          checkpoints);
+      System.out.printf("sync: job %s, %s%n", state, counts);
       if (state != null && state.isTerminal()) {
         return state == PipelineResult.State.DONE ? SkyrelayCli.OK : SkyrelayCli.JOB_FAILED;
       }
     }
   }
 
-  private static long counter(PipelineResult r, String name) {
-    try {
-      long total = 0;
-      for (MetricResult<Long> c :
-          r.metrics()
-              .queryMetrics(
-                  MetricsFilter.builder()
-                      .addNameFilter(MetricNameFilter.named(SyncMetrics.NAMESPACE, name))
-                      .build())
-              .getCounters()) {
-        total += c.getAttempted();
+  /**
+   * The job's counters from the cluster's operator metrics (they lag a few seconds), those the
+   * cluster reports.
+   */
+  private static String counters(FlinkRest rest, String jobId) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (String name : new String[] {"events-in", "applied", "failed"}) {
+      java.util.OptionalLong v = rest.sumOfMetric(jobId, SyncMetrics.NAMESPACE + "." + name);
+      if (v.isPresent()) {
+        b.append(String.format("%s %,d, ", name, v.getAsLong()));
       }
-      return total;
-    } catch (RuntimeException e) {
-      return -1;
     }
+    return b.toString();
   }
 
   private int reconcile(SyncConfig cfg) {

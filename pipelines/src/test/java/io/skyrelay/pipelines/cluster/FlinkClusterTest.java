@@ -110,21 +110,29 @@ class FlinkClusterTest {
 
   /** Runs the command line and returns its exit status and what it printed. */
   static Map.Entry<Integer, String> run(String... args) {
+    return run(new ByteArrayOutputStream(), args);
+  }
+
+  /** Runs the command line; what it prints goes to {@code captured} as it comes. */
+  static Map.Entry<Integer, String> run(ByteArrayOutputStream captured, String... args) {
     PrintStream original = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream tee =
         new PrintStream(
             new OutputStream() {
               @Override
               public void write(int b) {
                 original.write(b);
-                captured.write(b);
+                synchronized (captured) {
+                  captured.write(b);
+                }
               }
 
               @Override
               public void write(byte[] b, int off, int len) {
                 original.write(b, off, len);
-                captured.write(b, off, len);
+                synchronized (captured) {
+                  captured.write(b, off, len);
+                }
               }
             },
             true,
@@ -276,20 +284,32 @@ class FlinkClusterTest {
       writeAndNotify(src, producer, topic, 35, 5, "fourth");
       src.delete("obj-35");
       send(producer, topic, s3Event("obj-35", "ObjectRemoved:Delete", 0, null));
-      Map.Entry<Integer, String> resumed =
-          run(
-              "sync",
-              "--config",
-              config.toString(),
-              "--flinkMaster",
-              master(),
-              "--checkpoint-interval",
-              "1000",
-              "--fromSavepoint",
-              savepoint,
-              "--detach");
-      assertEquals(0, resumed.getKey(), resumed.getValue());
-      String resumedId = jobId(resumed.getValue());
+      // Resumed in the foreground: the command follows the job and reports its progress.
+      ByteArrayOutputStream followed = new ByteArrayOutputStream();
+      java.util.concurrent.atomic.AtomicInteger followExit =
+          new java.util.concurrent.atomic.AtomicInteger(-1);
+      Thread follower =
+          new Thread(
+              () ->
+                  followExit.set(
+                      run(
+                              followed,
+                              "sync",
+                              "--config",
+                              config.toString(),
+                              "--flinkMaster",
+                              master(),
+                              "--checkpoint-interval",
+                              "1000",
+                              "--fromSavepoint",
+                              savepoint,
+                              "--status-every",
+                              "2")
+                          .getKey()));
+      follower.start();
+      waitUntil(
+          () -> captured(followed).contains(" runs on "), Duration.ofSeconds(120), "submitted");
+      String resumedId = jobId(captured(followed));
       waitUntil(() -> same(src, dst), Duration.ofSeconds(120), "the resumed job applies what came");
       System.out.printf(
           "stopped with a savepoint and resumed: %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -299,7 +319,26 @@ class FlinkClusterTest {
           savepoint.contains(c.restoredFrom().replaceFirst("^file:", "")),
           savepoint + " vs " + c.restoredFrom());
       assertEquals(34, readAll(dst, "").size());
-      rest.cancel(resumedId);
+      Pattern progress =
+          Pattern.compile("sync: job RUNNING, [1-9][\\d,]* records read between steps, ");
+      waitUntil(
+          () -> progress.matcher(captured(followed)).find(),
+          Duration.ofSeconds(60),
+          "the command reports the job's progress");
+      System.out.println("metrics of the sync job: " + rest.metricNames(resumedId));
+
+      // Stopping the job ends the command that follows it, with success.
+      assertEquals(
+          0, run("cluster", "savepoint", resumedId, "--stop", "--flinkMaster", master()).getKey());
+      follower.join(60_000);
+      assertEquals(0, followExit.get(), captured(followed));
+      assertTrue(captured(followed).contains("sync: job DONE"), captured(followed));
+    }
+  }
+
+  static String captured(ByteArrayOutputStream out) {
+    synchronized (out) {
+      return out.toString(StandardCharsets.UTF_8);
     }
   }
 
