@@ -124,11 +124,11 @@ public final class FlinkRest {
   }
 
   /**
-   * The sum over all steps and subtasks of the job's metrics whose name ends with {@code suffix}
-   * (Beam's counters are Flink operator metrics named {@code NAMESPACE.NAME}), or empty when the
-   * cluster has no such metric (yet: the REST API refreshes metrics every few seconds).
+   * The sum over all steps and subtasks of the job's metrics whose name ends with one of {@code
+   * suffixes}, or empty when the cluster has no such metric (yet: the REST API refreshes metrics
+   * every few seconds). Beam's counters are operator metrics named {@code OPERATOR.NAMESPACE_NAME}.
    */
-  public java.util.OptionalLong sumOfMetric(String jobId, String suffix) throws IOException {
+  public java.util.OptionalLong sumOfMetric(String jobId, String... suffixes) throws IOException {
     long total = 0;
     boolean found = false;
     for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
@@ -136,8 +136,11 @@ public final class FlinkRest {
       List<String> ids = new ArrayList<>();
       for (JsonNode m : get(base)) {
         String id = m.path("id").asText();
-        if (id.endsWith(suffix)) {
-          ids.add(id);
+        for (String suffix : suffixes) {
+          if (id.endsWith(suffix)) {
+            ids.add(id);
+            break;
+          }
         }
       }
       if (ids.isEmpty()) {

@@ -208,7 +208,9 @@ public final class SyncCommand implements Callable<Integer> {
   private static String counters(FlinkRest rest, String jobId) throws IOException {
     StringBuilder b = new StringBuilder();
     for (String name : new String[] {"events-in", "applied", "failed"}) {
-      java.util.OptionalLong v = rest.sumOfMetric(jobId, SyncMetrics.NAMESPACE + "." + name);
+      java.util.OptionalLong v =
+          rest.sumOfMetric(
+              jobId, SyncMetrics.NAMESPACE + "_" + name, SyncMetrics.NAMESPACE + "." + name);
       if (v.isPresent()) {
         b.append(String.format("%s %,d, ", name, v.getAsLong()));
       }

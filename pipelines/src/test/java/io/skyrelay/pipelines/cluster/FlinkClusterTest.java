@@ -320,12 +320,17 @@ class FlinkClusterTest {
           savepoint + " vs " + c.restoredFrom());
       assertEquals(34, readAll(dst, "").size());
       Pattern progress =
-          Pattern.compile("sync: job RUNNING, [1-9][\\d,]* records read between steps, ");
-      waitUntil(
-          () -> progress.matcher(captured(followed)).find(),
-          Duration.ofSeconds(60),
-          "the command reports the job's progress");
-      System.out.println("metrics of the sync job: " + rest.metricNames(resumedId));
+          Pattern.compile(
+              "sync: job RUNNING, [1-9][\\d,]* records read between steps, events-in [1-9][\\d,]*,"
+                  + " applied [1-9]");
+      try {
+        waitUntil(
+            () -> progress.matcher(captured(followed)).find(),
+            Duration.ofSeconds(60),
+            "the command reports the job's progress and counters");
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; metrics: " + rest.metricNames(resumedId), e);
+      }
 
       // Stopping the job ends the command that follows it, with success.
       assertEquals(
