@@ -302,21 +302,22 @@ public final class LocalCluster {
   }
 
   private void checkPortsFree() {
-    int[][] ports = {{settings.restPort()}, {settings.rpcPort()}, {settings.blobPort()}};
-    String[] names = {"REST (--rest-port)", "RPC", "blob server"};
-    for (int i = 0; i < ports.length; i++) {
-      int port = ports[i][0];
-      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-        s.setReuseAddress(true);
-      } catch (IOException e) {
-        throw new ClusterException(
-            "port "
-                + port
-                + " for the JobManager's "
-                + names[i]
-                + " is in use on 127.0.0.1 (another Flink cluster?); stop that process or choose"
-                + " other ports");
-      }
+    checkPortFree(settings.restPort(), "REST (--rest-port)");
+    checkPortFree(settings.rpcPort(), "RPC (--rpc-port)");
+    checkPortFree(settings.blobPort(), "blob server (--blob-port)");
+  }
+
+  private static void checkPortFree(int port, String what) {
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      s.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new ClusterException(
+          "port "
+              + port
+              + " for the JobManager's "
+              + what
+              + " is in use on 127.0.0.1 (another Flink cluster?); stop that process or choose"
+              + " another port");
     }
   }
 

@@ -15,6 +15,7 @@ import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.ObjectStores;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.StoreSettings;
+import io.skyrelay.connectors.TransientStoreException;
 import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
 import io.skyrelay.pipelines.SkyrelayCli;
 import io.skyrelay.pipelines.sync.SyncCommand;
@@ -160,12 +161,12 @@ class FlinkClusterTest {
       for (int i = 0; i < 40; i++) {
         byte[] b = new byte[1 + r.nextInt(30_000)];
         r.nextBytes(b);
-        src.put("d/obj-" + i, new ByteArrayInputStream(b), b.length, PutOptions.DEFAULT);
+        put(src, "d/obj-" + i, b);
         data.put("obj-" + i, b);
       }
       byte[] large = new byte[(12 << 20) + 17];
       r.nextBytes(large);
-      src.put("d/large", new ByteArrayInputStream(large), large.length, PutOptions.DEFAULT);
+      put(src, "d/large", large);
       data.put("large", large);
     }
     Path stores = tmp.resolve("stores.yaml");
@@ -397,8 +398,26 @@ class FlinkClusterTest {
     for (int i = from; i < from + n; i++) {
       byte[] v = (tag + " object " + i).getBytes(StandardCharsets.UTF_8);
       String key = "obj-" + i;
-      String etag = src.put(key, new ByteArrayInputStream(v), v.length, PutOptions.DEFAULT).etag();
+      String etag = put(src, key, v);
       send(producer, topic, s3Event(key, "ObjectCreated:Put", v.length, etag));
+    }
+  }
+
+  /**
+   * Writes an object, again if the in-process endpoint drops the connection (seen once under heavy
+   * load: a kept-alive connection closed by the server, "Broken pipe").
+   */
+  static String put(ObjectStore store, String key, byte[] data) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return store
+            .put(key, new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT)
+            .etag();
+      } catch (TransientStoreException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
     }
   }
 
