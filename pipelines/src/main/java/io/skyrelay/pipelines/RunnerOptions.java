@@ -26,7 +26,8 @@ public final class RunnerOptions {
       defaultValue = "[local]",
       description =
           "Flink JobManager to submit to, HOST:PORT of its REST endpoint; [local] (default)"
-              + " starts an embedded MiniCluster in this process.")
+              + " starts an embedded MiniCluster in this process; [auto] when the job jar is run"
+              + " by Flink itself (a FlinkSessionJob).")
   String flinkMaster = "[local]";
 
   @Option(
@@ -34,6 +35,11 @@ public final class RunnerOptions {
       defaultValue = "2",
       description = "Flink parallelism: workers that list and copy side by side (default 2).")
   int parallelism = 2;
+
+  /** The Flink master as given ({@code [local]} or {@code HOST:PORT}). */
+  public String flinkMaster() {
+    return flinkMaster;
+  }
 
   public String runner() {
     return runner;
@@ -60,6 +66,14 @@ public final class RunnerOptions {
     return o;
   }
 
+  /**
+   * Whether this program runs inside a Flink cluster's client ({@code --flinkMaster [auto]}, as
+   * when the Flink Kubernetes Operator runs the job jar's main): the jar is the job's already.
+   */
+  public boolean insideCluster() {
+    return flinkMaster.equals("[auto]");
+  }
+
   boolean isFlink() {
     return runner.toLowerCase(Locale.ROOT).startsWith("flink");
   }
@@ -78,6 +92,13 @@ public final class RunnerOptions {
         o.setParallelism(parallelism);
         o.setMaxParallelism(Math.max(128, parallelism));
         o.setFasterCopy(true);
+        if (insideCluster()) {
+          // Flink runs this main to submit the job and does not wait for the result.
+          o.setAttachedMode(false);
+        } else if (!embedded()) {
+          // The cluster runs this program's code: ship the classpath (without Flink's own jars).
+          o.setFilesToStage(JobJars.forCluster());
+        }
         return o;
       }
       case "direct", "directrunner" -> {

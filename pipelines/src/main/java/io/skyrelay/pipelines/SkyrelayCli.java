@@ -1,5 +1,7 @@
 package io.skyrelay.pipelines;
 
+import io.skyrelay.pipelines.cluster.ClusterCommand;
+import io.skyrelay.pipelines.cluster.KafkaCommand;
 import io.skyrelay.pipelines.demo.DemoCommand;
 import io.skyrelay.pipelines.plan.PlanCommand;
 import io.skyrelay.pipelines.replicate.ReplicateCommand;
@@ -22,6 +24,8 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       DemoCommand.class,
       io.skyrelay.pipelines.replay.ReplayCommand.class,
+      ClusterCommand.class,
+      KafkaCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

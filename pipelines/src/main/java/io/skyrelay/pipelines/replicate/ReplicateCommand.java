@@ -235,9 +235,12 @@ public final class ReplicateCommand implements Callable<Integer> {
             : Path.of(
                 "skyrelay-runs",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    ReplicationSummary summary =
-        ReplicateJob.run(
-            spec, runner, new ReplicateJob.Io(manifest, manifestOut, out, dryRun), System.out);
+    ReplicateJob.Io io = new ReplicateJob.Io(manifest, manifestOut, out, dryRun);
+    if (runner.insideCluster()) {
+      ReplicateJob.submit(spec, runner, io, System.out);
+      return SkyrelayCli.OK;
+    }
+    ReplicationSummary summary = ReplicateJob.run(spec, runner, io, System.out);
     summary.print(System.out);
     System.out.println(
         "  results: " + out.resolve("results-*.avro") + ", " + out.resolve("report.json"));

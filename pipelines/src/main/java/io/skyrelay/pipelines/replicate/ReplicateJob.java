@@ -3,6 +3,7 @@ package io.skyrelay.pipelines.replicate;
 import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.UploadHandle;
+import io.skyrelay.pipelines.ClusterProgress;
 import io.skyrelay.pipelines.ProgressBar;
 import io.skyrelay.pipelines.RunnerOptions;
 import io.skyrelay.transforms.regions.RegionData;
@@ -16,6 +17,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,9 +56,30 @@ public final class ReplicateJob {
     results.apply(
         "WriteResults",
         AvroIO.write(ObjectResult.class)
-            .to(io.outputDir().resolve("results").toString())
+            // Absolute: on a cluster the workers' working folder is not this command's.
+            .to(io.outputDir().toAbsolutePath().resolve("results").toString())
             .withSuffix(".avro"));
     return p;
+  }
+
+  /**
+   * Submits the job from inside a Flink cluster ({@code --flinkMaster [auto]}, a job jar run by
+   * Flink) and returns its result without waiting: the counts are in the job's metrics and the
+   * per-object results in the output folder.
+   */
+  public static PipelineResult submit(
+      ReplicationSpec spec, RunnerOptions runner, Io io, PrintStream out) {
+    check(spec);
+    int aborted = io.dryRun() ? 0 : abortStaleUploads(spec, out);
+    Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
+    build(p, spec, io);
+    PipelineResult result = p.run();
+    out.println(
+        "submitted skyrelay-replicate"
+            + (aborted > 0 ? " after aborting " + aborted + " stale uploads" : "")
+            + "; per-object results go to "
+            + io.outputDir().toAbsolutePath());
+    return result;
   }
 
   public static ReplicationSummary run(
@@ -72,10 +95,17 @@ public final class ReplicateJob {
     Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
     build(p, spec, io);
     long start = System.nanoTime();
-    if (!runner.embedded()) {
-      out.println("submitted to Flink at the configured master; waiting for the job to finish");
-    }
     ProgressBar bar = runner.embedded() && !io.dryRun() ? new ProgressBar(out) : null;
+    ClusterProgress remote = null;
+    if (!runner.embedded() && !runner.insideCluster()) {
+      out.println(
+          "submitting to the Flink cluster at "
+              + runner.flinkMaster()
+              + "; waiting for the job to finish");
+      remote =
+          ClusterProgress.follow(
+              runner.flinkMaster(), "skyrelay-replicate", out, Duration.ofSeconds(5));
+    }
     PipelineResult result;
     try {
       result = p.run();
@@ -86,6 +116,9 @@ public final class ReplicateJob {
     } finally {
       if (bar != null) {
         bar.close();
+      }
+      if (remote != null) {
+        remote.close();
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;

@@ -1,5 +1,6 @@
 package io.skyrelay.pipelines.sync;
 
+import io.skyrelay.cluster.FlinkRest;
 import io.skyrelay.pipelines.RunnerOptions;
 import io.skyrelay.pipelines.SkyrelayCli;
 import io.skyrelay.pipelines.replicate.ReplicateJob;
@@ -8,10 +9,14 @@ import io.skyrelay.transforms.replicate.DiffMode;
 import io.skyrelay.transforms.replicate.ReplicationSpec;
 import io.skyrelay.transforms.sync.LagRecorder;
 import io.skyrelay.transforms.sync.SyncMapping;
+import io.skyrelay.transforms.sync.SyncMetrics;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,9 +39,14 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  skyrelay sync --config sync.yaml",
       "  skyrelay sync --config sync.yaml --reconcile      # repair what notifications missed",
-      "  skyrelay sync --config sync.yaml --flinkMaster 127.0.0.1:8081 --parallelism 4"
+      "  skyrelay sync --config sync.yaml --flinkMaster 127.0.0.1:8081 --parallelism 4",
+      "  skyrelay cluster savepoint skyrelay-sync --stop     # prints the savepoint's path",
+      "  skyrelay sync --config sync.yaml --flinkMaster 127.0.0.1:8081 --fromSavepoint PATH"
     })
 public final class SyncCommand implements Callable<Integer> {
+
+  /** The Flink job's name, by which the cluster commands find it. */
+  public static final String JOB_NAME = "skyrelay-sync";
 
   @Option(names = "--config", required = true, description = "The mappings file (YAML).")
   Path config;
@@ -74,6 +84,21 @@ public final class SyncCommand implements Callable<Integer> {
       description = "Seconds between status lines (default ${DEFAULT-VALUE}).")
   int statusEvery;
 
+  @Option(
+      names = {"--fromSavepoint", "--from-savepoint"},
+      paramLabel = "PATH",
+      description =
+          "Start from this savepoint (or retained checkpoint) of an earlier sync job: its Kafka"
+              + " offsets and per-object state carry over. From skyrelay cluster savepoint.")
+  String fromSavepoint;
+
+  @Option(
+      names = "--detach",
+      description =
+          "With --flinkMaster: submit the job, print its id and return; the job runs on until"
+              + " stopped (skyrelay cluster savepoint JOB --stop).")
+  boolean detach;
+
   @Mixin RunnerOptions runner;
 
   @Override
@@ -82,7 +107,17 @@ public final class SyncCommand implements Callable<Integer> {
     if (reconcile) {
       return reconcile(cfg);
     }
-    Pipeline p = Pipeline.create(runner.streamingOptions("skyrelay-sync", checkpointInterval));
+    PipelineOptions options = runner.streamingOptions(JOB_NAME, checkpointInterval);
+    if (fromSavepoint != null) {
+      if (!runner.runner().toLowerCase(java.util.Locale.ROOT).startsWith("flink")) {
+        throw new IllegalArgumentException("--fromSavepoint needs the Flink runner");
+      }
+      options.as(FlinkPipelineOptions.class).setSavepointPath(fromSavepoint);
+    }
+    if (detach && runner.embedded()) {
+      throw new IllegalArgumentException("--detach needs --flinkMaster HOST:PORT");
+    }
+    Pipeline p = Pipeline.create(options);
     SyncJob.build(p, cfg, maxRecords);
     System.out.println(
         "sync: "
@@ -93,7 +128,17 @@ public final class SyncCommand implements Callable<Integer> {
             + cfg.kafka().bootstrapServers()
             + "; dead letters to "
             + cfg.kafka().deadLetterTopic());
+    if (fromSavepoint != null) {
+      System.out.println("sync: resuming from " + fromSavepoint);
+    }
     PipelineResult result = p.run();
+    if (runner.insideCluster()) {
+      // Run by Flink (a session job): submitted, nothing to follow from here.
+      return SkyrelayCli.OK;
+    }
+    if (!runner.embedded()) {
+      return followOnCluster(result);
+    }
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -114,6 +159,63 @@ public final class SyncCommand implements Callable<Integer> {
         return state == PipelineResult.State.DONE ? SkyrelayCli.OK : SkyrelayCli.JOB_FAILED;
       }
     }
+  }
+
+  /**
+   * The job runs on the cluster, not here: report its id, then (unless detached) its state,
+   * counters (from the cluster's metrics) and checkpoints until it ends. Ctrl-C stops following,
+   * not the job.
+   */
+  private int followOnCluster(PipelineResult result) throws IOException {
+    FlinkRest rest = new FlinkRest(runner.flinkMaster());
+    String id = rest.runningJob(JOB_NAME).map(FlinkRest.Job::id).orElse("(unknown)");
+    System.out.println(
+        "sync: job "
+            + id
+            + " runs on "
+            + rest.baseUrl()
+            + "; stop it with: skyrelay cluster savepoint "
+            + id
+            + " --stop --flinkMaster "
+            + runner.flinkMaster());
+    if (detach) {
+      return SkyrelayCli.OK;
+    }
+    while (true) {
+      PipelineResult.State state =
+          result.waitUntilFinish(org.joda.time.Duration.standardSeconds(statusEvery));
+      String counts;
+      try {
+        FlinkRest.Checkpoints c = rest.checkpoints(id);
+        counts =
+            String.format(
+                "%,d records read between steps, %s%d checkpoints, %d restores",
+                rest.progress(id).recordsRead(), counters(rest, id), c.completed(), c.restored());
+      } catch (IOException e) {
+        counts = "no answer from " + rest.baseUrl() + " (" + e + ")";
+      }
+      System.out.printf("sync: job %s, %s%n", state, counts);
+      if (state != null && state.isTerminal()) {
+        return state == PipelineResult.State.DONE ? SkyrelayCli.OK : SkyrelayCli.JOB_FAILED;
+      }
+    }
+  }
+
+  /**
+   * The job's counters from the cluster's operator metrics (they lag a few seconds), those the
+   * cluster reports.
+   */
+  private static String counters(FlinkRest rest, String jobId) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (String name : new String[] {"events-in", "applied", "failed"}) {
+      java.util.OptionalLong v =
+          rest.sumOfMetric(
+              jobId, SyncMetrics.NAMESPACE + "_" + name, SyncMetrics.NAMESPACE + "." + name);
+      if (v.isPresent()) {
+        b.append(String.format("%s %,d, ", name, v.getAsLong()));
+      }
+    }
+    return b.toString();
   }
 
   private int reconcile(SyncConfig cfg) {
