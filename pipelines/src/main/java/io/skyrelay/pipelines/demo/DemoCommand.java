@@ -4,6 +4,7 @@ import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
+import io.skyrelay.pipelines.GeneratedContent;
 import io.skyrelay.pipelines.ProgressBar;
 import io.skyrelay.pipelines.RunnerOptions;
 import io.skyrelay.pipelines.SkyrelayCli;
@@ -141,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
                   String key = String.format(kind[0], 1 + n % 28, n);
                   store.put(
                       key,
-                      new RandomStream(n, size),
+                      new GeneratedContent(n, size),
                       size,
                       PutOptions.of(kind[1], Map.of("generator", "skyrelay-demo")));
                   return (long) size;
@@ -154,7 +155,7 @@ public final class DemoCommand implements Callable<Integer> {
                 () -> {
                   store.put(
                       String.format("datasets/model-%02d.bin", n),
-                      new RandomStream(1_000_000 + n, largeSize),
+                      new GeneratedContent(1_000_000 + n, largeSize),
                       largeSize,
                       PutOptions.of("application/octet-stream", Map.of()));
                   return largeSize;
@@ -220,46 +221,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
     try (var walk = Files.walk(p)) {
       walk.sorted((x, y) -> y.getNameCount() - x.getNameCount()).forEach(f -> f.toFile().delete());
-    }
-  }
-
-  /** Deterministic pseudo-random bytes, generated as they are read. */
-  static final class RandomStream extends InputStream {
-    private final SplittableRandom random;
-    private long remaining;
-
-    RandomStream(long seed, long length) {
-      this.random = new SplittableRandom(seed);
-      this.remaining = length;
-    }
-
-    @Override
-    public int read() {
-      if (remaining <= 0) {
-        return -1;
-      }
-      remaining--;
-      return random.nextInt(256);
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = (int) Math.min(len, remaining);
-      int i = 0;
-      while (i + 8 <= n) {
-        long v = random.nextLong();
-        for (int k = 0; k < 8; k++) {
-          b[off + i++] = (byte) (v >>> (8 * k));
-        }
-      }
-      while (i < n) {
-        b[off + i++] = (byte) random.nextInt(256);
-      }
-      remaining -= n;
-      return n;
     }
   }
 }

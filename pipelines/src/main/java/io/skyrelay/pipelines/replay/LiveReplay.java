@@ -4,6 +4,8 @@ import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.pipelines.GeneratedContent;
+import io.skyrelay.pipelines.sync.LoadGenerator;
 import io.skyrelay.replay.trace.KeyInterner;
 import io.skyrelay.replay.trace.Op;
 import io.skyrelay.replay.trace.RequestBatch;
@@ -12,12 +14,8 @@ import io.skyrelay.replay.workload.WorkloadGenerator;
 import io.skyrelay.replay.workload.WorkloadType;
 import io.skyrelay.transforms.replicate.ObjectCopier;
 import io.skyrelay.transforms.replicate.StoreLocation;
-import java.io.InputStream;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -240,7 +238,11 @@ public final class LiveReplay {
             case Op.PUT -> {
               long size = Math.min(b.size[i], s.maxObjectBytes());
               String etag =
-                  src.put(key, new Content(content.nextLong(), size), size, PutOptions.DEFAULT)
+                  src.put(
+                          key,
+                          new GeneratedContent(content.nextLong(), size),
+                          size,
+                          PutOptions.DEFAULT)
                       .etag();
               long now = System.nanoTime();
               producer.send(
@@ -373,55 +375,7 @@ public final class LiveReplay {
 
   /** An S3 event notification, as the sync job reads it. */
   private byte[] event(String key, String name, long size, String etag) {
-    String seq = Long.toHexString(++sequencer).toUpperCase(Locale.ROOT);
-    String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8);
-    String object =
-        etag == null
-            ? "{\"key\":\"" + encoded + "\",\"sequencer\":\"" + seq + "\"}"
-            : "{\"key\":\"%s\",\"size\":%d,\"eTag\":\"%s\",\"sequencer\":\"%s\"}"
-                .formatted(encoded, size, etag, seq);
-    return ("{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"eventTime\":\""
-            + Instant.now()
-            + "\",\"eventName\":\""
-            + name
-            + "\",\"s3\":{\"s3SchemaVersion\":\"1.0\",\"bucket\":{\"name\":\""
-            + source.uri().container()
-            + "\"},\"object\":"
-            + object
-            + "}}]}")
-        .getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** Pseudo-random content made as it is read. */
-  private static final class Content extends InputStream {
-    private final SplittableRandom random;
-    private long remaining;
-
-    Content(long seed, long length) {
-      this.random = new SplittableRandom(seed);
-      this.remaining = length;
-    }
-
-    @Override
-    public int read() {
-      if (remaining <= 0) {
-        return -1;
-      }
-      remaining--;
-      return random.nextInt(256);
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = (int) Math.min(len, remaining);
-      for (int i = 0; i < n; i++) {
-        b[off + i] = (byte) random.nextInt(256);
-      }
-      remaining -= n;
-      return n;
-    }
+    return LoadGenerator.s3Notification(
+        source.uri().container(), key, name, size, etag, ++sequencer);
   }
 }

@@ -3,8 +3,8 @@ package io.skyrelay.pipelines.sync;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.TransientStoreException;
+import io.skyrelay.pipelines.GeneratedContent;
 import io.skyrelay.transforms.replicate.StoreLocation;
-import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -173,7 +173,7 @@ public final class LoadGenerator {
       throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return store.put(key, new Bytes(seed, size), size, PutOptions.DEFAULT).etag();
+        return store.put(key, new GeneratedContent(seed, size), size, PutOptions.DEFAULT).etag();
       } catch (TransientStoreException e) {
         if (attempt == 3) {
           throw e;
@@ -184,7 +184,16 @@ public final class LoadGenerator {
   }
 
   private byte[] event(String bucket, String key, String name, long size, String etag) {
-    String seq = Long.toHexString(sequencer.incrementAndGet()).toUpperCase(java.util.Locale.ROOT);
+    return s3Notification(bucket, key, name, size, etag, sequencer.incrementAndGet());
+  }
+
+  /**
+   * An S3 event notification of one object, as S3 sends it (key URL-encoded, the sequencer in
+   * upper-case hex); {@code etag} is {@code null} for deletes.
+   */
+  public static byte[] s3Notification(
+      String bucket, String key, String name, long size, String etag, long sequencer) {
+    String seq = Long.toHexString(sequencer).toUpperCase(java.util.Locale.ROOT);
     String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8);
     String object =
         etag == null
@@ -211,41 +220,5 @@ public final class LoadGenerator {
             + object
             + "}}]}")
         .getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** Pseudo-random content generated as it is read. */
-  private static final class Bytes extends InputStream {
-    private final SplittableRandom random;
-    private long remaining;
-
-    Bytes(long seed, long length) {
-      this.random = new SplittableRandom(seed);
-      this.remaining = length;
-    }
-
-    @Override
-    public int read() {
-      if (remaining <= 0) {
-        return -1;
-      }
-      remaining--;
-      return random.nextInt(256);
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = (int) Math.min(len, remaining);
-      for (int i = 0; i < n; i += 8) {
-        long v = random.nextLong();
-        for (int j = 0; j < 8 && i + j < n; j++) {
-          b[off + i + j] = (byte) (v >>> (8 * j));
-        }
-      }
-      remaining -= n;
-      return n;
-    }
   }
 }
