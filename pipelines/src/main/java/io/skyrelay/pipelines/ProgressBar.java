@@ -3,25 +3,46 @@ package io.skyrelay.pipelines;
 import io.skyrelay.transforms.replicate.ReplicationProgress;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
- * Prints the replication's progress while it runs: objects, bytes, rate and ETA. On a terminal it
- * redraws one line; otherwise (logs, CI) it prints a line every few seconds.
+ * Prints a long job's progress while it runs. On a terminal it redraws one line; otherwise (logs,
+ * CI) it prints a line every few seconds. What the line says comes from its supplier; {@link
+ * #replication} is the replication job's (objects, bytes, rate, ETA).
  */
 public final class ProgressBar implements AutoCloseable {
 
+  private static final int WIDTH = 24;
+
   private final PrintStream out;
+  private final Supplier<String> line;
+  private final long quietNanos;
   private final boolean terminal;
   private final long started = System.nanoTime();
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile boolean printed;
 
-  public ProgressBar(PrintStream out) {
+  /**
+   * Starts printing {@code line} to {@code out}; nothing is printed during the first {@code
+   * quietMillis} (so short jobs print no bar at all).
+   */
+  public ProgressBar(PrintStream out, long quietMillis, Supplier<String> line) {
     this.out = out;
+    this.line = line;
+    this.quietNanos = quietMillis * 1_000_000L;
     this.terminal = System.console() != null;
     this.thread = new Thread(this::loop, "progress");
     this.thread.setDaemon(true);
     this.thread.start();
+  }
+
+  /**
+   * The replication job's progress: objects, bytes, rate and ETA from {@link ReplicationProgress}.
+   */
+  public static ProgressBar replication(PrintStream out) {
+    long started = System.nanoTime();
+    return new ProgressBar(out, 0, () -> replicationLine(started));
   }
 
   private void loop() {
@@ -33,32 +54,33 @@ public final class ProgressBar implements AutoCloseable {
         return;
       }
       long now = System.nanoTime();
+      if (now - started < quietNanos) {
+        continue;
+      }
       if (terminal) {
-        out.print("\r" + line() + "   ");
+        out.print("\r" + line.get() + "   ");
         out.flush();
+        printed = true;
       } else if (now - lastPrint > 5_000_000_000L) {
-        out.println(line());
+        out.println(line.get());
         lastPrint = now;
+        printed = true;
       }
     }
   }
 
-  String line() {
+  private static String replicationLine(long started) {
     ReplicationProgress.Snapshot s = ReplicationProgress.snapshot();
     double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
     double rate = s.doneBytes() / seconds;
     long remaining = Math.max(0, s.plannedBytes() - s.doneBytes());
     String eta = rate > 0 && s.plannedBytes() > 0 ? formatDuration(remaining / rate) : "--";
-    int width = 24;
     double frac =
         s.plannedBytes() == 0 ? 0 : Math.min(1.0, (double) s.doneBytes() / s.plannedBytes());
-    int filled = (int) Math.round(frac * width);
     return String.format(
         Locale.ROOT,
-        "[%s%s] %3.0f%% %,d/%,d objects  %s/%s  %s/s  ETA %s%s",
-        "#".repeat(filled),
-        ".".repeat(width - filled),
-        frac * 100,
+        "%s %,d/%,d objects  %s/%s  %s/s  ETA %s%s",
+        bar(frac),
         s.doneObjects(),
         s.plannedObjects(),
         bytes(s.doneBytes()),
@@ -66,6 +88,13 @@ public final class ProgressBar implements AutoCloseable {
         bytes((long) rate),
         eta,
         s.failed() > 0 ? "  failed " + s.failed() : "");
+  }
+
+  /** A bar for the share {@code frac} (0..1) done, with its percentage: {@code [###.....] 37%}. */
+  public static String bar(double frac) {
+    int filled = (int) Math.round(frac * WIDTH);
+    return String.format(
+        Locale.ROOT, "[%s%s] %3.0f%%", "#".repeat(filled), ".".repeat(WIDTH - filled), frac * 100);
   }
 
   public static String bytes(long b) {
@@ -82,7 +111,7 @@ public final class ProgressBar implements AutoCloseable {
     return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
-  static String formatDuration(double seconds) {
+  public static String formatDuration(double seconds) {
     long s = Math.round(seconds);
     return s >= 3600
         ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
@@ -98,8 +127,8 @@ public final class ProgressBar implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (terminal) {
-      out.println("\r" + line());
+    if (printed) {
+      out.println((terminal ? "\r" : "") + line.get());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.skyrelay.pipelines.replay;
 
+import io.skyrelay.pipelines.ProgressBar;
 import io.skyrelay.pipelines.RunnerOptions;
 import io.skyrelay.pipelines.SkyrelayCli;
 import io.skyrelay.replay.ReplayProgress;
@@ -24,8 +25,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.PipelineResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -191,7 +194,7 @@ public final class ReplayRunCommand implements Callable<Integer> {
               (System.nanoTime() - started) / 1e9);
     } else {
       ReplayProgress progress = new ReplayProgress();
-      try (ReplayProgressBar bar = new ReplayProgressBar(System.err, progress)) {
+      try (ProgressBar bar = new ProgressBar(System.err, 1000, progressLine(progress))) {
         outcome =
             TraceReplay.run(
                 tracePath, model, policyList, type, seed, strict, workloadOut, progress);
@@ -276,5 +279,26 @@ public final class ReplayRunCommand implements Callable<Integer> {
     } catch (UncheckedIOException e) {
       throw new IllegalArgumentException(e.getMessage());
     }
+  }
+
+  /** Share of the trace file read, requests, rate and ETA. */
+  private static Supplier<String> progressLine(ReplayProgress progress) {
+    long started = System.nanoTime();
+    return () -> {
+      double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
+      long total = progress.totalBytes();
+      long read = progress.bytesRead();
+      double frac = total <= 0 ? 0 : Math.min(1.0, (double) read / total);
+      String eta = frac > 0 ? ProgressBar.formatDuration(seconds * (1 - frac) / frac) : "--";
+      return String.format(
+          Locale.ROOT,
+          "%s %s/%s  %,d requests  %,.0f requests/s  ETA %s",
+          ProgressBar.bar(frac),
+          ProgressBar.bytes(read),
+          ProgressBar.bytes(total),
+          progress.requests(),
+          progress.requests() / seconds,
+          eta);
+    };
   }
 }

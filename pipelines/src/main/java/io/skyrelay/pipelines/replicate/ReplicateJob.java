@@ -95,7 +95,7 @@ public final class ReplicateJob {
     Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
     build(p, spec, io);
     long start = System.nanoTime();
-    ProgressBar bar = runner.embedded() && !io.dryRun() ? new ProgressBar(out) : null;
+    ProgressBar bar = runner.embedded() && !io.dryRun() ? ProgressBar.replication(out) : null;
     ClusterProgress remote = null;
     if (!runner.embedded() && !runner.insideCluster()) {
       out.println(
