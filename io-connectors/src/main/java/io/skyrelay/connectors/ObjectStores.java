@@ -7,6 +7,10 @@ import java.util.TreeMap;
 /** Opens the connector registered for a location's scheme. */
 public final class ObjectStores {
 
+  static {
+    NativeDigests.install();
+  }
+
   private ObjectStores() {}
 
   /** Opens the container of {@code uri} (for example {@code s3://bucket/prefix}). */
