@@ -19,7 +19,11 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
@@ -28,7 +32,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  *
  * <ul>
  *   <li>{@code endpoint}: else {@code AWS_ENDPOINT_URL_S3} / {@code AWS_ENDPOINT_URL}, else AWS
- *   <li>{@code region}: else {@code AWS_REGION} / the profile's region, else {@code us-east-1}
+ *   <li>{@code region}: else {@code AWS_REGION} / the profile's region (on AWS also the instance's
+ *       region), else {@code us-east-1}; looked up once per JVM
  *   <li>{@code access-key-id} + {@code secret-access-key} (+ {@code session-token}), or {@code
  *       profile}: else the default chain (environment, profiles, container and instance roles)
  *   <li>{@code path-style}: default true when an endpoint is overridden (what S3-compatible stores
@@ -122,15 +127,47 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
         uri.container(), b.build(), endpoint.orElse("aws") + "|" + identity, true);
   }
 
+  /** The region found without a setting, per kind of endpoint; looked up once per JVM. */
+  private static final Region[] DEFAULT_REGION = new Region[2];
+
   private static Region region(StoreSettings settings, boolean customEndpoint) {
     Optional<String> r = settings.get("region");
     if (r.isPresent()) {
       return Region.of(r.get());
     }
+    synchronized (DEFAULT_REGION) {
+      int kind = customEndpoint ? 1 : 0;
+      if (DEFAULT_REGION[kind] == null) {
+        DEFAULT_REGION[kind] = defaultRegion(customEndpoint);
+      }
+      return DEFAULT_REGION[kind];
+    }
+  }
+
+  /**
+   * {@code AWS_REGION} (or {@code aws.region}), else the profile's region, else, on AWS only, the
+   * instance's region from the metadata service, else {@code us-east-1}. An S3-compatible endpoint
+   * does not ask the metadata service: off EC2 that call waits for its timeout (most of a second),
+   * and the region only names the signing scope there.
+   */
+  static Region defaultRegion(boolean customEndpoint) {
+    AwsRegionProvider chain =
+        customEndpoint
+            ? new AwsRegionProviderChain(
+                new SystemSettingsRegionProvider(), new AwsProfileRegionProvider())
+            : new DefaultAwsRegionProviderChain();
     try {
-      return new DefaultAwsRegionProviderChain().getRegion();
+      return chain.getRegion();
     } catch (RuntimeException none) {
       return Region.US_EAST_1;
+    }
+  }
+
+  /** Forgets the regions looked up so far (tests). */
+  static void forgetDefaultRegions() {
+    synchronized (DEFAULT_REGION) {
+      DEFAULT_REGION[0] = null;
+      DEFAULT_REGION[1] = null;
     }
   }
 
