@@ -1,5 +1,6 @@
 package io.skyrelay.pipelines;
 
+import io.skyrelay.connectors.NativeDigests;
 import io.skyrelay.pipelines.cluster.ClusterCommand;
 import io.skyrelay.pipelines.cluster.KafkaCommand;
 import io.skyrelay.pipelines.demo.DemoCommand;
@@ -69,6 +70,8 @@ public final class SkyrelayCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Before any S3 client exists: the SDK keeps, per thread, the first SHA-256 it gets.
+    NativeDigests.install();
     System.exit(commandLine().execute(args));
   }
 }

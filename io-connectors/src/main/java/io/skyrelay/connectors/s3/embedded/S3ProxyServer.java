@@ -1,5 +1,6 @@
 package io.skyrelay.connectors.s3.embedded;
 
+import io.skyrelay.connectors.NativeDigests;
 import io.skyrelay.connectors.StoreSettings;
 import java.net.URI;
 import java.nio.file.Files;
@@ -43,6 +44,8 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   private static S3ProxyServer start(String provider, Path dir) throws Exception {
+    // Before its own S3 client: the SDK keeps, per thread, the first SHA-256 it gets.
+    NativeDigests.install();
     Properties props = new Properties();
     if (dir != null) {
       Files.createDirectories(dir);
