@@ -7,7 +7,9 @@ import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -127,21 +129,15 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
         uri.container(), b.build(), endpoint.orElse("aws") + "|" + identity, true);
   }
 
-  /** The region found without a setting, per kind of endpoint; looked up once per JVM. */
-  private static final Region[] DEFAULT_REGION = new Region[2];
+  /** The region found without a setting, by whether the endpoint is custom; once per JVM. */
+  private static final Map<Boolean, Region> DEFAULT_REGIONS = new ConcurrentHashMap<>();
 
   private static Region region(StoreSettings settings, boolean customEndpoint) {
     Optional<String> r = settings.get("region");
     if (r.isPresent()) {
       return Region.of(r.get());
     }
-    synchronized (DEFAULT_REGION) {
-      int kind = customEndpoint ? 1 : 0;
-      if (DEFAULT_REGION[kind] == null) {
-        DEFAULT_REGION[kind] = defaultRegion(customEndpoint);
-      }
-      return DEFAULT_REGION[kind];
-    }
+    return DEFAULT_REGIONS.computeIfAbsent(customEndpoint, S3ObjectStoreProvider::defaultRegion);
   }
 
   /**
@@ -165,10 +161,7 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
 
   /** Forgets the regions looked up so far (tests). */
   static void forgetDefaultRegions() {
-    synchronized (DEFAULT_REGION) {
-      DEFAULT_REGION[0] = null;
-      DEFAULT_REGION[1] = null;
-    }
+    DEFAULT_REGIONS.clear();
   }
 
   private static Optional<String> env(String name) {

@@ -39,17 +39,21 @@ class ObjectCopierTest {
         StoreUri.parse(dir.toUri().toString()), StoreSettings.EMPTY, "local:test");
   }
 
+  /** Writes {@code data} as "k" with a content type and one metadata entry. */
+  private static WriteResult putWithMetadata(LocalObjectStore store, byte[] data) {
+    return store.put(
+        "k",
+        new ByteArrayInputStream(data),
+        data.length,
+        PutOptions.of("text/plain", Map.of("m", "1")));
+  }
+
   @Test
   void copiesBytesMetadataAndRecordsTheSourceEtag() throws IOException {
     LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
     LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
     byte[] data = "hello replica".getBytes();
-    WriteResult w =
-        src.put(
-            "k",
-            new ByteArrayInputStream(data),
-            data.length,
-            PutOptions.of("text/plain", Map.of("m", "1")));
+    WriteResult w = putWithMetadata(src, data);
     ObjectCopier copier =
         new ObjectCopier(src, location(tmp.resolve("a")), dst, location(tmp.resolve("b")), false);
     ObjectEntry entry = ObjectEntry.of(src.head("k"), "");
@@ -67,12 +71,7 @@ class ObjectCopierTest {
     LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
     LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
     byte[] data = "copied inside the store".getBytes();
-    WriteResult w =
-        src.put(
-            "k",
-            new ByteArrayInputStream(data),
-            data.length,
-            PutOptions.of("text/plain", Map.of("m", "1")));
+    WriteResult w = putWithMetadata(src, data);
     ObjectCopier copier =
         new ObjectCopier(src, location(tmp.resolve("a")), dst, location(tmp.resolve("b")), true);
     ObjectEntry entry = ObjectEntry.of(src.head("k"), "");
