@@ -4,6 +4,7 @@ import io.skyrelay.pipelines.SkyrelayCli;
 import io.skyrelay.pipelines.replicate.ReplicateCommand;
 import io.skyrelay.transforms.sync.SyncMapping;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,6 +71,14 @@ public final class LoadGenCommand implements Callable<Integer> {
               + " object's writes and events stay in order.")
   int writers;
 
+  @Option(
+      names = "--write-first",
+      description =
+          "Write all objects first (new keys, creates only), then send their events at --rate:"
+              + " measures the sync job's own capacity, without the writes' cost on this"
+              + " machine. --keys and --mix do not apply.")
+  boolean writeFirst;
+
   @Override
   public Integer call() throws Exception {
     SyncConfig cfg = SyncConfig.read(config, System.getenv());
@@ -88,21 +97,47 @@ public final class LoadGenCommand implements Callable<Integer> {
     double o = Double.parseDouble(parts[1]);
     double d = Double.parseDouble(parts[2]);
     double total = c + o + d;
+    LoadGenerator generator =
+        new LoadGenerator(m.source(), cfg.kafka().bootstrapServers(), m.topic());
+    if (writeFirst) {
+      long t0 = System.nanoTime();
+      List<LoadGenerator.Written> written =
+          generator.writeFirst(
+              events,
+              ReplicateCommand.parseSize(minSize),
+              ReplicateCommand.parseSize(maxSize),
+              seed,
+              writers);
+      System.out.printf(
+          Locale.ROOT,
+          "loadgen: wrote %,d objects to %s in %.1f s%n",
+          written.size(),
+          m.source(),
+          (System.nanoTime() - t0) / 1e9);
+      LoadGenerator.Report r = generator.sendCreates(written, rate);
+      System.out.printf(
+          Locale.ROOT,
+          "loadgen: %,d create events sent to %s in %.1f s (%.0f events/s)%n",
+          r.eventsSent(),
+          m.topic(),
+          r.seconds(),
+          r.rate());
+      return SkyrelayCli.OK;
+    }
     LoadGenerator.Report r =
-        new LoadGenerator(m.source(), cfg.kafka().bootstrapServers(), m.topic())
-            .run(
-                new LoadGenerator.Settings(
-                    events,
-                    rate,
-                    keys,
-                    ReplicateCommand.parseSize(minSize),
-                    ReplicateCommand.parseSize(maxSize),
-                    c / total,
-                    o / total,
-                    duplicates,
-                    reorder,
-                    seed,
-                    writers));
+        generator.run(
+            new LoadGenerator.Settings(
+                events,
+                rate,
+                keys,
+                ReplicateCommand.parseSize(minSize),
+                ReplicateCommand.parseSize(maxSize),
+                c / total,
+                o / total,
+                duplicates,
+                reorder,
+                seed,
+                writers));
     System.out.printf(
         Locale.ROOT,
         "loadgen: %,d operations on %s, %,d events sent to %s (%,d duplicates, %,d late) in %.1f s"

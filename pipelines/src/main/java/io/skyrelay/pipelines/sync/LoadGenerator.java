@@ -101,6 +101,85 @@ public final class LoadGenerator {
     }
   }
 
+  /** One object written ahead of its event: what its create notification says. */
+  public record Written(String key, long size, String etag) {}
+
+  /**
+   * Writes {@code objects} new objects (distinct keys under {@code load/first-}, sizes uniform in
+   * [{@code minSize}, {@code maxSize}]) as fast as {@code writers} side by side allow, and sends no
+   * event: {@link #sendCreates} sends their create notifications later. Separating the two measures
+   * the sync job's capacity without the cost of the writes, which in production happen on the
+   * source store's side, not on the machine that runs the job.
+   */
+  public List<Written> writeFirst(int objects, long minSize, long maxSize, long seed, int writers)
+      throws Exception {
+    int n = Math.max(1, Math.min(writers, objects));
+    Written[] out = new Written[objects];
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<?>> parts = new ArrayList<>();
+      for (int w = 0; w < n; w++) {
+        int writer = w;
+        parts.add(
+            pool.submit(
+                () -> {
+                  SplittableRandom r = new SplittableRandom(seed + writer);
+                  try (ObjectStore store = source.open()) {
+                    for (int i = writer; i < objects; i += n) {
+                      String key = source.keyOf("load/first-" + seed + "-" + i);
+                      long size = minSize + (long) (r.nextDouble() * (maxSize - minSize));
+                      out[i] = new Written(key, size, put(store, key, r.nextLong(), size));
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : parts) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return List.of(out);
+  }
+
+  /**
+   * Sends the create notification of each written object at {@code ratePerSecond}, stamped with the
+   * time it is sent (as if each object had just been written).
+   */
+  public Report sendCreates(List<Written> written, double ratePerSecond) {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrapServers);
+    props.put("linger.ms", "5");
+    long start = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      int sent = 0;
+      for (Written w : written) {
+        long wait = start + (long) (sent / ratePerSecond * 1e9) - System.nanoTime();
+        if (wait > 1_000_000) {
+          try {
+            Thread.sleep(wait / 1_000_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+        producer.send(
+            new ProducerRecord<>(
+                topic,
+                event(source.uri().container(), w.key(), "ObjectCreated:Put", w.size(), w.etag())));
+        sent++;
+      }
+      producer.flush();
+      return new Report(written.size(), sent, 0, 0, (System.nanoTime() - start) / 1e9);
+    }
+  }
+
   /**
    * One writer's share: the keys {@code k} with {@code k % writers == writer} (so each object's
    * writes and events stay in order) and {@code 1/writers} of the operations and of the rate.

@@ -11,6 +11,7 @@ import io.skyrelay.transforms.replicate.StoreLocation;
 import io.skyrelay.transforms.sync.LagRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
@@ -23,16 +24,23 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * fixed rate. Not a test: run it with bench/sync.sh.
  *
  * <p>Arguments: {@code RATE[,RATE...] SECONDS MIN_SIZE MAX_SIZE}. The source is an S3Proxy endpoint
- * (the load generator's events are S3 notifications), the replica a local folder.
+ * (the load generator's events are S3 notifications), the replica a local folder. System
+ * properties: {@code partitions} (of the event topic, default 2), {@code writers} (the generator's,
+ * default 16), {@code writeFirst} (write every object before the clock starts, creates only, then
+ * send only their events at the rate: the job's own capacity, without the writes' cost), {@code
+ * warmup} (seconds of an unreported first round at the first rate, default 20, so that the JVM's
+ * compilers have done most of their work before anything is measured, as in a long-running job).
  */
 public final class SyncBenchmark {
 
-  private static final int PARTITIONS = Integer.getInteger("partitions", 1);
+  private static final int PARTITIONS = Integer.getInteger("partitions", 2);
+  private static final boolean WRITE_FIRST = Boolean.getBoolean("writeFirst");
+  private static final int WARMUP = Integer.getInteger("warmup", 20);
   private static final int WRITERS = Integer.getInteger("writers", 16);
 
   public static void main(String[] args) throws Exception {
     String[] rates = (args.length > 0 ? args[0] : "500,1000,2000").split(",");
-    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+    int measured = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     long minSize = args.length > 2 ? Long.parseLong(args[2]) : 1024;
     long maxSize = args.length > 3 ? Long.parseLong(args[3]) : 1 << 20;
     Path work = Files.createTempDirectory("skyrelay-sync-bench");
@@ -42,10 +50,16 @@ public final class SyncBenchmark {
     System.out.println(
         "| store | offered events/s | events sent | applied | sustained applied/s | lag p50 ms | lag p99 ms |");
     System.out.println("|---|---|---|---|---|---|---|");
+    List<String> plan = new java.util.ArrayList<>(List.of(rates));
+    if (WARMUP > 0) {
+      plan.add(0, "warmup:" + rates[0]);
+    }
     int round = 0;
-    for (String rateText : rates) {
+    for (String rateText : plan) {
       round++;
-      double rate = Double.parseDouble(rateText);
+      boolean warmup = rateText.startsWith("warmup:");
+      double rate = Double.parseDouble(rateText.substring(rateText.indexOf(':') + 1));
+      int seconds = warmup ? WARMUP : measured;
       String topic = "bench-" + round;
       kafka.addTopics(new org.apache.kafka.clients.admin.NewTopic(topic, PARTITIONS, (short) 1));
       String bucket = "bench-" + round;
@@ -84,10 +98,14 @@ public final class SyncBenchmark {
       StoreLocation source =
           new StoreLocation(StoreUri.parse(sourceUri), sourceSettings, "local:bench");
       int events = (int) (rate * seconds);
+      LoadGenerator generator = new LoadGenerator(source, kafka.getBrokersAsString(), topic);
+      List<LoadGenerator.Written> written =
+          WRITE_FIRST ? generator.writeFirst(events, minSize, maxSize, round, WRITERS) : null;
       long start = System.nanoTime();
       LoadGenerator.Report report =
-          new LoadGenerator(source, kafka.getBrokersAsString(), topic)
-              .run(
+          WRITE_FIRST
+              ? generator.sendCreates(written, rate)
+              : generator.run(
                   new LoadGenerator.Settings(
                       events, rate, 5_000, minSize, maxSize, 0.6, 0.3, 0, 0, round, WRITERS));
       int last = -1;
@@ -105,10 +123,18 @@ public final class SyncBenchmark {
       }
       double elapsed = (lastChange - start) / 1e9;
       job.cancel();
+      if (warmup) {
+        System.err.printf(
+            Locale.ROOT,
+            "warm-up round (not reported): %,d applied, lag p99 %d ms%n",
+            LagRecorder.count(),
+            LagRecorder.percentile(99));
+        continue;
+      }
       System.out.printf(
           Locale.ROOT,
           "| %s | %.0f | %,d | %,d | %.0f | %d | %d |%n",
-          "s3",
+          WRITE_FIRST ? "s3, written first" : "s3",
           report.rate(),
           report.eventsSent(),
           LagRecorder.count(),

@@ -486,4 +486,36 @@ class SyncJobTest {
         counter(result, "skipped.duplicate") + counter(result, "skipped.stale")
             >= report.duplicates());
   }
+
+  @Test
+  void objectsWrittenFirstAndTheirEventsSentLaterAreAllApplied() throws Exception {
+    String bucket = "sync-src-first";
+    s3.createBucket(bucket);
+    Path replicaDir = tmp.resolve("replica-first");
+    String topic = "events-first";
+    SyncConfig config =
+        SyncConfig.read(config(topic, bucket, replicaDir.toUri().toString(), true, ""), Map.of());
+    LoadGenerator generator =
+        new LoadGenerator(config.mappings().get(0).source(), kafka.getBrokersAsString(), topic);
+    List<LoadGenerator.Written> written = generator.writeFirst(120, 10, 3000, 11, 3);
+    assertEquals(120, written.stream().map(LoadGenerator.Written::key).distinct().count());
+    try (ObjectStore src = ObjectStores.open("s3://" + bucket, s3.settings())) {
+      for (LoadGenerator.Written w : written) {
+        assertEquals(w.etag(), src.head(w.key()).etag(), w.key());
+        assertEquals(w.size(), src.head(w.key()).size(), w.key());
+      }
+    }
+    LoadGenerator.Report report = generator.sendCreates(written, 2000);
+    assertEquals(120, report.eventsSent());
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    SyncJob.build(p, config, report.eventsSent());
+    PipelineResult result = p.run();
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
+    try (ObjectStore src = ObjectStores.open("s3://" + bucket, s3.settings());
+        ObjectStore replica =
+            ObjectStores.open(replicaDir.toUri().toString(), StoreSettings.EMPTY)) {
+      assertTrue(sameContents(src, replica), "replica equals source after " + report);
+    }
+    assertEquals(120, counter(result, "applied"));
+  }
 }
