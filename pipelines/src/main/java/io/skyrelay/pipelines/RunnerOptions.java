@@ -1,8 +1,14 @@
 package io.skyrelay.pipelines;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -62,8 +68,44 @@ public final class RunnerOptions {
       f.setCheckpointingInterval(checkpointIntervalMs);
       f.setCheckpointingMode("EXACTLY_ONCE");
       f.setAttachedMode(false);
+      if (embedded()) {
+        // Flink's embedded cluster keeps checkpoints in the JobManager's memory unless told
+        // otherwise, and refuses state above 5 MiB: a sync job that has seen about 45,000 object
+        // keys per worker fails every checkpoint, restarts from the last good one and applies its
+        // events again, over and over. A cluster has its own checkpoint folder
+        // (state.checkpoints.dir); the embedded one gets a local folder.
+        f.setStateBackend("filesystem");
+        f.setStateBackendStoragePath(embeddedCheckpoints().toUri().toString());
+      }
     }
     return o;
+  }
+
+  private static Path checkpointRoot;
+
+  /**
+   * A folder for the checkpoints of streaming jobs on the embedded cluster, under the system's
+   * temporary folder, removed when this program exits (the embedded cluster goes with it).
+   */
+  static synchronized Path embeddedCheckpoints() {
+    if (checkpointRoot == null) {
+      try {
+        Path dir = Files.createTempDirectory("skyrelay-checkpoints-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+        checkpointRoot = dir;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a folder for checkpoints", e);
+      }
+    }
+    return checkpointRoot;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // best effort at exit: the folder is under the temporary folder
+    }
   }
 
   /**

@@ -1,0 +1,73 @@
+package io.skyrelay.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.KV;
+import org.joda.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RunnerOptionsTest {
+
+  static final AtomicInteger STARTS = new AtomicInteger();
+  static final AtomicInteger STORED = new AtomicInteger();
+
+  /** Keeps 6 MiB of state for its key, and counts how often a worker (re)starts it. */
+  static final class BigState extends DoFn<KV<String, Long>, Void> {
+    @StateId("blob")
+    private final StateSpec<ValueState<byte[]>> blob = StateSpecs.value(ByteArrayCoder.of());
+
+    @Setup
+    public void setup() {
+      STARTS.incrementAndGet();
+    }
+
+    @ProcessElement
+    public void process(@StateId("blob") ValueState<byte[]> state) {
+      if (state.read() == null) {
+        state.write(new byte[6 << 20]);
+        STORED.incrementAndGet();
+      }
+    }
+  }
+
+  @Test
+  void anEmbeddedStreamingJobCheckpointsStateLargerThanTheJobManagersMemoryLimit()
+      throws Exception {
+    RunnerOptions runner = new RunnerOptions();
+    runner.parallelism = 1;
+    Pipeline p = Pipeline.create(runner.streamingOptions("big-state", 300));
+    p.apply(GenerateSequence.from(0).withRate(20, Duration.standardSeconds(1)))
+        .apply(WithKeys.of("one"))
+        .apply(ParDo.of(new BigState()));
+    PipelineResult job = p.run();
+    try {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (STORED.get() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(STORED.get() > 0, "the job never stored its state");
+      // A dozen checkpoints of 6 MiB: in the JobManager's memory (limit 5 MiB) each one fails and
+      // the job restarts, which sets the function up again.
+      Thread.sleep(4_000);
+      assertEquals(
+          1,
+          STARTS.get(),
+          "the job restarted: checkpoints of large state failed on the embedded cluster");
+      assertEquals(1, STORED.get(), "the state was lost and written again");
+    } finally {
+      job.cancel();
+    }
+  }
+}
