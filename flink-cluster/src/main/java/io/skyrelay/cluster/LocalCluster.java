@@ -139,6 +139,7 @@ public final class LocalCluster {
               + e.getValue().pid()
               + ")"
               + (killed ? ", killed after 15 s" : ""));
+      ProcessFiles.deleteTree(taskManagerTmp(e.getKey()));
       stopped++;
     }
     Optional<ProcessHandle> jm = jobManager();
@@ -252,6 +253,17 @@ public final class LocalCluster {
     jvm.addAll(Arrays.asList(memory.get(0).trim().split("\\s+")));
     List<String> args = new ArrayList<>(List.of("--configDir", settings.confDir().toString()));
     args.addAll(dynamicProperties(memory.get(1)));
+    // Its working files (the jobs' jars, about 450 MB for a skyrelay job) under the cluster's
+    // folder, emptied when it starts and when it stops: under /tmp they outlived every stop.
+    Path tmp = taskManagerTmp(index);
+    ProcessFiles.deleteTree(tmp);
+    try {
+      Files.createDirectories(tmp);
+    } catch (IOException e) {
+      throw new ClusterException("cannot create " + tmp + ": " + e.getMessage());
+    }
+    args.add("-D");
+    args.add("io.tmp.dirs=" + tmp.toAbsolutePath());
     return ProcessFiles.start(
         lib,
         jvm,
@@ -260,6 +272,11 @@ public final class LocalCluster {
         settings.home(),
         settings.logDir().resolve("taskmanager-" + index + ".out"),
         tmPidFile(index));
+  }
+
+  /** The working folder of TaskManager {@code index}. */
+  Path taskManagerTmp(int index) {
+    return settings.home().resolve("tmp").resolve("taskmanager-" + index);
   }
 
   private List<String> jvmOptions(String logName) {

@@ -135,6 +135,20 @@ final class ProcessFiles {
     }
   }
 
+  /** Deletes a folder and everything in it, if it exists. */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new ClusterException("cannot delete " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }

@@ -60,6 +60,11 @@ class LocalClusterTest {
     assertEquals(1, s.overview().orElseThrow().taskManagers());
     assertEquals(2, s.overview().orElseThrow().slotsTotal());
     assertTrue(s.overview().orElseThrow().version().startsWith("1.19"));
+    // The TaskManager keeps its working files in the cluster's folder, not in /tmp.
+    Path work = cluster.taskManagerTmp(1);
+    try (var files = Files.list(work)) {
+      assertTrue(files.findAny().isPresent(), "nothing in " + work);
+    }
 
     // A second start finds everything running and starts nothing.
     long jmPid = s.jobManagerPid().orElseThrow();
@@ -98,6 +103,7 @@ class LocalClusterTest {
     assertEquals(1, cluster.taskManagers().size());
 
     assertEquals(2, cluster.stop(out));
+    assertFalse(Files.exists(work), "a stopped TaskManager left its working files: " + work);
     assertFalse(cluster.status().running());
     assertTrue(cluster.taskManagers().isEmpty());
     assertEquals(0, cluster.stop(out));
