@@ -23,7 +23,6 @@ import io.skyrelay.connectors.ThrottledException;
 import io.skyrelay.connectors.TransientStoreException;
 import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.connectors.WriteResult;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -66,12 +65,8 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
   static final long MAX_PART = 5L << 30;
   static final long MAX_COPY = 5L << 30;
 
-  /** Objects up to this size are read into memory and written in one unchunked request. */
-  static final long SMALL_PUT = 1L << 20;
-
   private final String bucket;
   private final S3Client s3;
-  private final S3Client smallPuts;
   private final String endpointIdentity;
   private final boolean ownsClient;
   private final Retrier retrier = Retrier.DEFAULT;
@@ -81,21 +76,8 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
    *     copy between each other server-side
    */
   public S3ObjectStore(String bucket, S3Client s3, String endpointIdentity, boolean ownsClient) {
-    this(bucket, s3, s3, endpointIdentity, ownsClient);
-  }
-
-  /**
-   * @param smallPuts the client for writes of objects up to {@link #SMALL_PUT} bytes, whose content
-   *     is then in memory: one built with chunked encoding off signs such a body in one piece. Over
-   *     plain HTTP the SDK signs payloads, and a streamed body is sent in signed chunks, which
-   *     costs a 128 KiB buffer and a signature per chunk on both sides: for small objects more than
-   *     the rest of the request (measured: about 15% of a 1 KiB PUT's client CPU).
-   */
-  public S3ObjectStore(
-      String bucket, S3Client s3, S3Client smallPuts, String endpointIdentity, boolean ownsClient) {
     this.bucket = bucket;
     this.s3 = s3;
-    this.smallPuts = smallPuts;
     this.endpointIdentity = endpointIdentity;
     this.ownsClient = ownsClient;
   }
@@ -233,29 +215,9 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
   @Override
   public WriteResult put(String key, InputStream content, long length, PutOptions options) {
     checkKey(key);
-    RequestBody body;
-    S3Client client;
-    if (length <= SMALL_PUT && smallPuts != s3) {
-      byte[] bytes;
-      try {
-        bytes = content.readNBytes((int) length);
-      } catch (IOException e) {
-        throw new TransientStoreException(
-            "reading the content for " + key + ": " + e.getMessage(), e);
-      }
-      if (bytes.length != length) {
-        throw new StoreException(
-            "the content of " + key + " ended after " + bytes.length + " of " + length + " bytes");
-      }
-      body = RequestBody.fromBytes(bytes);
-      client = smallPuts;
-    } else {
-      body = RequestBody.fromInputStream(content, length);
-      client = s3;
-    }
     try {
       var r =
-          client.putObject(
+          s3.putObject(
               b -> {
                 b.bucket(bucket).key(key).contentLength(length).metadata(options.metadata());
                 if (options.contentType() != null) {
@@ -265,7 +227,7 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
                   b.ifNoneMatch("*");
                 }
               },
-              body);
+              RequestBody.fromInputStream(content, length));
       return new WriteResult(key, length, unquote(r.eTag()));
     } catch (SdkException e) {
       throw translate(e, "writing", key);
@@ -631,9 +593,6 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
   public void close() {
     if (ownsClient) {
       s3.close();
-      if (smallPuts != s3) {
-        smallPuts.close();
-      }
     }
   }
 }

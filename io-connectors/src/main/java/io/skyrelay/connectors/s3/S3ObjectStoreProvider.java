@@ -104,18 +104,6 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
     }
     b.credentialsProvider(credentials);
     int maxConnections = settings.get("max-connections").map(Integer::parseInt).orElse(64);
-    configure(b, maxConnections);
-    S3Client client = b.build();
-    // A second client (its own connections), chunked encoding off, for small objects whose
-    // content is in memory.
-    b.serviceConfiguration(c -> c.chunkedEncodingEnabled(false));
-    S3Client smallPuts = b.build();
-    return new S3ObjectStore(
-        uri.container(), client, smallPuts, endpoint.orElse("aws") + "|" + identity, true);
-  }
-
-  /** The HTTP client, retries and checksums of every client. */
-  private static void configure(S3ClientBuilder b, int maxConnections) {
     b.httpClientBuilder(
         ApacheHttpClient.builder()
             .maxConnections(maxConnections)
@@ -137,6 +125,8 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
     // verification is done by the replication job, so only send checksums where S3 requires them.
     b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
     b.responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    return new S3ObjectStore(
+        uri.container(), b.build(), endpoint.orElse("aws") + "|" + identity, true);
   }
 
   /** The region found without a setting, by whether the endpoint is custom; once per JVM. */
