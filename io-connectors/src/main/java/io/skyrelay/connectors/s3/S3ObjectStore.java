@@ -231,6 +231,9 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
       return new WriteResult(key, length, unquote(r.eTag()));
     } catch (SdkException e) {
       throw translate(e, "writing", key);
+    } catch (IllegalStateException e) {
+      // the SDK's word for content that ended before its length
+      throw new StoreException("writing " + key + ": " + e.getMessage(), e);
     }
   }
 
@@ -396,6 +399,10 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
       return new CompletedPart(partNumber, unquote(r.eTag()), length);
     } catch (SdkException e) {
       throw translate(e, "uploading part " + partNumber + " of", upload.key());
+    } catch (IllegalStateException e) {
+      // the SDK's word for content that ended before its length
+      throw new StoreException(
+          "uploading part " + partNumber + " of " + upload.key() + ": " + e.getMessage(), e);
     }
   }
 

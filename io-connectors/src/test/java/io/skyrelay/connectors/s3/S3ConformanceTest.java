@@ -1,9 +1,17 @@
 package io.skyrelay.connectors.s3;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.ObjectStoreConformanceTest;
 import io.skyrelay.connectors.ObjectStores;
+import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.connectors.StoreException;
 import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
+import java.io.ByteArrayInputStream;
+import org.junit.jupiter.api.Test;
 
 /** The conformance suite for the S3 connector against S3Proxy, started in this JVM. */
 class S3ConformanceTest extends ObjectStoreConformanceTest {
@@ -20,5 +28,18 @@ class S3ConformanceTest extends ObjectStoreConformanceTest {
   @Override
   protected void stopServer() throws Exception {
     server.close();
+  }
+
+  @Test
+  void contentShorterThanItsLengthIsRefusedAndNothingIsWritten() {
+    byte[] data = randomBytes(1000, 7);
+    String key = base + "short";
+    StoreException e =
+        assertThrows(
+            StoreException.class,
+            () -> store.put(key, new ByteArrayInputStream(data), 4000, PutOptions.DEFAULT));
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+    assertThrows(
+        ObjectNotFoundException.class, () -> store.head(key), "a short object was written");
   }
 }
