@@ -28,6 +28,16 @@ public final class NativeDigests {
 
   private NativeDigests() {}
 
+  /**
+   * Starts {@link #install} on a daemon thread of its own; a later {@link #install} (as when a
+   * store is opened) waits for it to finish.
+   */
+  public static void installInBackground() {
+    Thread t = new Thread(NativeDigests::install, "native-digests");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** Installs the native digests once per JVM; returns whether they are in use. */
   public static synchronized boolean install() {
     if (installed == null) {

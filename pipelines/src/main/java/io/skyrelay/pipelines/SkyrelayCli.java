@@ -70,8 +70,10 @@ public final class SkyrelayCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    // Before any S3 client exists: the SDK keeps, per thread, the first SHA-256 it gets.
-    NativeDigests.install();
+    // Loading the native library takes a few hundred milliseconds: on a thread of its own, while
+    // the command line is parsed and the job built. Opening a store waits for it (the SDK keeps,
+    // per thread, the first SHA-256 it gets, so no S3 client may sign anything before).
+    NativeDigests.installInBackground();
     System.exit(commandLine().execute(args));
   }
 }

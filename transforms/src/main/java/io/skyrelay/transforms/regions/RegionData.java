@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -56,8 +57,20 @@ public final class RegionData {
     }
   }
 
-  /** The data shipped with Skyrelay. */
-  public static RegionData bundled() {
+  private static RegionData bundled;
+
+  /**
+   * The data shipped with Skyrelay, read once per JVM (it does not change; this value is
+   * read-only).
+   */
+  public static synchronized RegionData bundled() {
+    if (bundled == null) {
+      bundled = readBundled();
+    }
+    return bundled;
+  }
+
+  private static RegionData readBundled() {
     return new RegionData(
         read(resource("egress.csv"), "usd_per_gb"),
         read(resource("throughput.csv"), "gbps"),
@@ -162,7 +175,7 @@ public final class RegionData {
   }
 
   public Set<String> regions() {
-    return regions;
+    return Collections.unmodifiableSet(regions);
   }
 
   /** Egress price in USD per GB from {@code src} to {@code dst}. */
