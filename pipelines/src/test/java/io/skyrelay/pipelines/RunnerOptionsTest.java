@@ -20,18 +20,12 @@ import org.junit.jupiter.api.Test;
 
 class RunnerOptionsTest {
 
-  static final AtomicInteger STARTS = new AtomicInteger();
   static final AtomicInteger STORED = new AtomicInteger();
 
-  /** Keeps 6 MiB of state for its key, and counts how often a worker (re)starts it. */
+  /** Keeps 6 MiB of state for its key, and counts how often it had to store it. */
   static final class BigState extends DoFn<KV<String, Long>, Void> {
     @StateId("blob")
     private final StateSpec<ValueState<byte[]>> blob = StateSpecs.value(ByteArrayCoder.of());
-
-    @Setup
-    public void setup() {
-      STARTS.incrementAndGet();
-    }
 
     @ProcessElement
     public void process(@StateId("blob") ValueState<byte[]> state) {
@@ -58,14 +52,16 @@ class RunnerOptionsTest {
         Thread.sleep(100);
       }
       assertTrue(STORED.get() > 0, "the job never stored its state");
-      // A dozen checkpoints of 6 MiB: in the JobManager's memory (limit 5 MiB) each one fails and
-      // the job restarts, which sets the function up again.
+      // A dozen checkpoints of 6 MiB. In the JobManager's memory (limit 5 MiB) each one fails,
+      // the job restarts from before the state existed, and the function stores it again.
+      // (A restart before the first element, when the test's own source declines its first
+      // checkpoint, loses nothing: there is no state yet.)
       Thread.sleep(4_000);
       assertEquals(
           1,
-          STARTS.get(),
-          "the job restarted: checkpoints of large state failed on the embedded cluster");
-      assertEquals(1, STORED.get(), "the state was lost and written again");
+          STORED.get(),
+          "the state was lost and written again: checkpoints of large state failed"
+              + " on the embedded cluster");
     } finally {
       job.cancel();
     }
