@@ -335,18 +335,53 @@ class SyncJobTest {
         .allMatch(e -> java.util.Arrays.equals(e.getValue(), y.get(e.getKey())));
   }
 
+  /** A fresh source bucket, replica folder and event topic for one test, and their mapping. */
+  record Mapping(String bucket, Path replicaDir, String topic, SyncConfig config) {
+    LoadGenerator generator() {
+      return new LoadGenerator(
+          config.mappings().get(0).source(), kafka.getBrokersAsString(), topic);
+    }
+  }
+
+  Mapping mapping(String name) throws Exception {
+    String bucket = "sync-src-" + name;
+    s3.createBucket(bucket);
+    Path replicaDir = tmp.resolve("replica-" + name);
+    String topic = "events-" + name;
+    return new Mapping(
+        bucket,
+        replicaDir,
+        topic,
+        SyncConfig.read(config(topic, bucket, replicaDir.toUri().toString(), true, ""), Map.of()));
+  }
+
+  /**
+   * Runs the job on the DirectRunner over the events the generator sent, and asserts that the
+   * replica then equals the source.
+   */
+  static PipelineResult runToEndAndCompare(Mapping m, LoadGenerator.Report report) {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    SyncJob.build(p, m.config(), report.eventsSent());
+    PipelineResult result = p.run();
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
+    try (ObjectStore src = ObjectStores.open("s3://" + m.bucket(), s3.settings());
+        ObjectStore replica =
+            ObjectStores.open(m.replicaDir().toUri().toString(), StoreSettings.EMPTY)) {
+      assertTrue(sameContents(src, replica), "replica equals source after " + report);
+    }
+    return result;
+  }
+
   @Test
   void aRestartedJobOnFlinkResumesFromItsCommittedOffsetsAndTheReplicaEndsEqual() throws Exception {
-    String bucket = "sync-src-restart";
-    s3.createBucket(bucket);
-    Path replicaDir = tmp.resolve("replica-restart");
-    String topic = "events-restart";
-    SyncConfig config =
-        SyncConfig.read(config(topic, bucket, replicaDir.toUri().toString(), true, ""), Map.of());
+    Mapping m = mapping("restart");
+    String bucket = m.bucket();
+    String topic = m.topic();
+    SyncConfig config = m.config();
     io.skyrelay.pipelines.RunnerOptions runner = new io.skyrelay.pipelines.RunnerOptions();
     try (ObjectStore src = ObjectStores.open("s3://" + bucket, s3.settings());
         ObjectStore replica =
-            ObjectStores.open(replicaDir.toUri().toString(), StoreSettings.EMPTY);
+            ObjectStores.open(m.replicaDir().toUri().toString(), StoreSettings.EMPTY);
         KafkaProducer<byte[], byte[]> producer = producer()) {
       writeAndNotify(src, producer, bucket, topic, 0, 30, "first");
 
@@ -463,25 +498,12 @@ class SyncJobTest {
 
   @Test
   void underGeneratedLoadWithDuplicatesAndLateEventsTheReplicaEndsEqual() throws Exception {
-    String bucket = "sync-src-load";
-    s3.createBucket(bucket);
-    Path replicaDir = tmp.resolve("replica-load");
-    String topic = "events-load";
-    SyncConfig config =
-        SyncConfig.read(config(topic, bucket, replicaDir.toUri().toString(), true, ""), Map.of());
+    Mapping m = mapping("load");
     LoadGenerator.Report report =
-        new LoadGenerator(config.mappings().get(0).source(), kafka.getBrokersAsString(), topic)
+        m.generator()
             .run(new LoadGenerator.Settings(400, 2000, 40, 10, 5000, 0.5, 0.3, 0.1, 0.1, 7, 4));
     assertTrue(report.duplicates() > 0 && report.reordered() > 0, report.toString());
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    SyncJob.build(p, config, report.eventsSent());
-    PipelineResult result = p.run();
-    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
-    try (ObjectStore src = ObjectStores.open("s3://" + bucket, s3.settings());
-        ObjectStore replica =
-            ObjectStores.open(replicaDir.toUri().toString(), StoreSettings.EMPTY)) {
-      assertTrue(sameContents(src, replica), "replica equals source after " + report);
-    }
+    PipelineResult result = runToEndAndCompare(m, report);
     assertTrue(
         counter(result, "skipped.duplicate") + counter(result, "skipped.stale")
             >= report.duplicates());
@@ -489,17 +511,11 @@ class SyncJobTest {
 
   @Test
   void objectsWrittenFirstAndTheirEventsSentLaterAreAllApplied() throws Exception {
-    String bucket = "sync-src-first";
-    s3.createBucket(bucket);
-    Path replicaDir = tmp.resolve("replica-first");
-    String topic = "events-first";
-    SyncConfig config =
-        SyncConfig.read(config(topic, bucket, replicaDir.toUri().toString(), true, ""), Map.of());
-    LoadGenerator generator =
-        new LoadGenerator(config.mappings().get(0).source(), kafka.getBrokersAsString(), topic);
+    Mapping m = mapping("first");
+    LoadGenerator generator = m.generator();
     List<LoadGenerator.Written> written = generator.writeFirst(120, 10, 3000, 11, 3);
     assertEquals(120, written.stream().map(LoadGenerator.Written::key).distinct().count());
-    try (ObjectStore src = ObjectStores.open("s3://" + bucket, s3.settings())) {
+    try (ObjectStore src = ObjectStores.open("s3://" + m.bucket(), s3.settings())) {
       for (LoadGenerator.Written w : written) {
         assertEquals(w.etag(), src.head(w.key()).etag(), w.key());
         assertEquals(w.size(), src.head(w.key()).size(), w.key());
@@ -507,15 +523,7 @@ class SyncJobTest {
     }
     LoadGenerator.Report report = generator.sendCreates(written, 2000);
     assertEquals(120, report.eventsSent());
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    SyncJob.build(p, config, report.eventsSent());
-    PipelineResult result = p.run();
-    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
-    try (ObjectStore src = ObjectStores.open("s3://" + bucket, s3.settings());
-        ObjectStore replica =
-            ObjectStores.open(replicaDir.toUri().toString(), StoreSettings.EMPTY)) {
-      assertTrue(sameContents(src, replica), "replica equals source after " + report);
-    }
+    PipelineResult result = runToEndAndCompare(m, report);
     assertEquals(120, counter(result, "applied"));
   }
 }
