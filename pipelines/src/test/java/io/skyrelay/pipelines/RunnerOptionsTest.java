@@ -41,7 +41,7 @@ class RunnerOptionsTest {
       throws Exception {
     RunnerOptions runner = new RunnerOptions();
     runner.parallelism = 1;
-    Pipeline p = Pipeline.create(runner.streamingOptions("big-state", 300));
+    Pipeline p = Pipeline.create(runner.streamingOptions("big-state", 2_000));
     p.apply(GenerateSequence.from(0).withRate(20, Duration.standardSeconds(1)))
         .apply(WithKeys.of("one"))
         .apply(ParDo.of(new BigState()));
@@ -52,11 +52,11 @@ class RunnerOptionsTest {
         Thread.sleep(100);
       }
       assertTrue(STORED.get() > 0, "the job never stored its state");
-      // A dozen checkpoints of 6 MiB. In the JobManager's memory (limit 5 MiB) each one fails,
-      // the job restarts from before the state existed, and the function stores it again.
-      // (A restart before the first element, when the test's own source declines its first
-      // checkpoint, loses nothing: there is no state yet.)
-      Thread.sleep(4_000);
+      // Three checkpoints of 6 MiB. In the JobManager's memory (limit 5 MiB) each one fails, the
+      // job restarts from before the state existed, and the function stores it again. (The
+      // first checkpoint comes after 2 s: the test's counting source declines a checkpoint taken
+      // right after it starts, "cannot encode a null Instant", a restart of its own.)
+      Thread.sleep(7_000);
       assertEquals(
           1,
           STORED.get(),
