@@ -47,6 +47,7 @@ public final class StoresFile {
           "session-token",
           "profile",
           "max-connections",
+          "sign-payload",
           "connection-string",
           "account-key",
           "sas-token",

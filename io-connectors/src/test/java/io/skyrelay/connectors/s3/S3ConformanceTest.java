@@ -1,5 +1,6 @@
 package io.skyrelay.connectors.s3;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,5 +42,15 @@ class S3ConformanceTest extends ObjectStoreConformanceTest {
     assertTrue(e.getMessage().contains(key), e.getMessage());
     assertThrows(
         ObjectNotFoundException.class, () -> store.head(key), "a short object was written");
+  }
+
+  @Test
+  void withSignPayloadTheSdksSignedBodiesAreWrittenAndReadBack() {
+    ObjectStore signing =
+        ObjectStores.open("s3://conformance", server.settings().with("sign-payload", "true"));
+    byte[] data = randomBytes(300_000, 9); // three signed chunks of 128 KiB
+    String key = base + "signed-payload";
+    signing.put(key, new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT);
+    assertArrayEquals(data, readAll(key));
   }
 }
