@@ -54,7 +54,9 @@ public abstract class ObjectStoreConformanceTest {
      */
     RANGE_PAST_END,
     /** Keys holding URL syntax ({@code %}, {@code ?}, {@code #}) are stored and read exactly. */
-    URL_SYNTAX_IN_KEYS
+    URL_SYNTAX_IN_KEYS,
+    /** An upload that is never finished leaves nothing visible. */
+    UNFINISHED_UPLOAD_INVISIBLE
   }
 
   protected ObjectStore store;
@@ -134,6 +136,25 @@ public abstract class ObjectStoreConformanceTest {
   }
 
   // ---- tests --------------------------------------------------------------------------------
+
+  @Test
+  void aBodyThatIsNotThePromisedMd5IsRefusedAndNothingIsWritten() {
+    require(Feature.UNFINISHED_UPLOAD_INVISIBLE, null);
+    byte[] data = randomBytes(3000, 21);
+    String key = base + "promised-md5";
+    PutOptions wrong = PutOptions.DEFAULT.withMd5(md5Hex(randomBytes(3000, 22)));
+    StoreException e =
+        assertThrows(
+            StoreException.class,
+            () -> store.put(key, new ByteArrayInputStream(data), data.length, wrong));
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+    assertThrows(
+        ObjectNotFoundException.class, () -> store.head(key), "a refused body was written");
+
+    PutOptions right = PutOptions.DEFAULT.withMd5(md5Hex(data));
+    store.put(key, new ByteArrayInputStream(data), data.length, right);
+    assertArrayEquals(data, readAll(key));
+  }
 
   @Test
   void putThenHeadListAndReadReturnTheSameObject() {

@@ -400,6 +400,9 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
             blob.uploadWithResponse(
                     new BlockBlobSimpleUploadOptions(BinaryData.fromStream(in, length))
                         .setHeaders(new BlobHttpHeaders().setContentType(options.contentType()))
+                        // checked by the service: a body that differs is refused, nothing written
+                        .setContentMd5(
+                            options.md5() == null ? null : HexFormat.of().parseHex(options.md5()))
                         .setMetadata(metadata)
                         .setRequestConditions(createConditions(options)),
                     null,
@@ -457,12 +460,16 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
       ids.add(id);
       remaining -= n;
     }
+    byte[] digest = md5.digest();
+    if (options.md5() != null && !options.md5().equalsIgnoreCase(hex(digest))) {
+      throw options.md5Mismatch(where(key), hex(digest)); // the staged blocks are never committed
+    }
     BlockBlobItem written =
         commit(
             key,
             blob,
             ids,
-            new BlobHttpHeaders().setContentType(options.contentType()).setContentMd5(md5.digest()),
+            new BlobHttpHeaders().setContentType(options.contentType()).setContentMd5(digest),
             metadata,
             options);
     return new WriteResult(key, length, unquote(written.getETag()));

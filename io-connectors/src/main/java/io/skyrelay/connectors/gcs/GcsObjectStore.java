@@ -441,7 +441,8 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
         options.ifNoneMatch()
             ? "object " + key + " already exists and the write asked for If-None-Match: *"
             : null;
-    BlobInfo written = write(target, content, length, options.ifNoneMatch(), onPrecondition);
+    BlobInfo written =
+        write(target, content, length, options.ifNoneMatch(), onPrecondition, options);
     return new WriteResult(key, length, Long.toString(written.getGeneration()));
   }
 
@@ -467,7 +468,8 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
       InputStream content,
       long length,
       boolean ifNoneMatch,
-      String onPrecondition) {
+      String onPrecondition,
+      PutOptions options) {
     String key = target.getName();
     String what = "writing " + uri(key);
     MessageDigest md5 = Digests.md5();
@@ -500,9 +502,12 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
                 + (total > length ? "more" : Long.toString(total))
                 + "; nothing was written");
       }
+      String expected = HexFormat.of().formatHex(md5.digest());
+      if (options.md5() != null && !options.md5().equalsIgnoreCase(expected)) {
+        throw options.md5Mismatch(uri(key), expected); // the upload is left unfinished
+      }
       channel.close();
       BlobInfo result = session.getResult().get();
-      String expected = HexFormat.of().formatHex(md5.digest());
       String reported = md5Hex(result.getMd5());
       if (reported != null && !reported.equals(expected)) {
         deleteGeneration(key, result.getGeneration());
@@ -778,7 +783,14 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
       // whole write is safe.
       retrier.call(
           what,
-          () -> write(info, new ByteArrayInputStream(json), json.length, false, null),
+          () ->
+              write(
+                  info,
+                  new ByteArrayInputStream(json),
+                  json.length,
+                  false,
+                  null,
+                  PutOptions.DEFAULT),
           e -> translate(e, what, key, null));
       return h;
     } catch (IOException e) {
@@ -817,7 +829,14 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
     }
     requireUpload(upload, "uploading part " + partNumber + " of " + uri(upload.key()));
     String name = partName(upload, String.format("%05d", partNumber));
-    BlobInfo part = write(BlobInfo.newBuilder(blobId(name)).build(), content, length, false, null);
+    BlobInfo part =
+        write(
+            BlobInfo.newBuilder(blobId(name)).build(),
+            content,
+            length,
+            false,
+            null,
+            PutOptions.DEFAULT);
     return new CompletedPart(partNumber, Long.toString(part.getGeneration()), length);
   }
 
@@ -1075,7 +1094,10 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
           (String) d.get("key"),
           uploadId,
           new PutOptions(
-              (String) d.get("contentType"), metadata, Boolean.TRUE.equals(d.get("ifNoneMatch"))));
+              (String) d.get("contentType"),
+              metadata,
+              Boolean.TRUE.equals(d.get("ifNoneMatch")),
+              null));
     } catch (IOException | ClassCastException e) {
       LOG.warn("ignoring the unreadable upload descriptor {}: {}", uri(name), e.toString());
       return null;

@@ -333,7 +333,11 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
         throw new StoreException(
             "writing " + key + ": expected " + length + " bytes but the source gave " + written);
       }
-      return commit(key, file, t, HexFormat.of().formatHex(md5.digest()), options);
+      String md5Hex = HexFormat.of().formatHex(md5.digest());
+      if (options.md5() != null && !options.md5().equalsIgnoreCase(md5Hex)) {
+        throw options.md5Mismatch(key, md5Hex);
+      }
+      return commit(key, file, t, md5Hex, options);
     } catch (IOException e) {
       throw translate("writing " + key, e);
     } finally {

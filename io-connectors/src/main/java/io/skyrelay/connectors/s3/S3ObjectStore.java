@@ -26,9 +26,11 @@ import io.skyrelay.connectors.WriteResult;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -225,6 +227,11 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
                 }
                 if (options.ifNoneMatch()) {
                   b.ifNoneMatch("*");
+                }
+                if (options.md5() != null) {
+                  // checked by the server: a body that differs is refused and nothing is written
+                  b.contentMD5(
+                      Base64.getEncoder().encodeToString(HexFormat.of().parseHex(options.md5())));
                 }
               },
               RequestBody.fromInputStream(content, length));

@@ -132,8 +132,11 @@ public final class ObjectCopier {
     try (ObjectContent content = source.open(srcKey, null, entry.etag)) {
       MessageDigest md5 = Digests.md5();
       InputStream in = new DigestInputStream(link(content.stream()), md5);
+      // The listed MD5, where there is one, goes with the body: a destination that can check it
+      // refuses damaged bytes instead of storing them (S3's Content-MD5).
       WriteResult w =
-          destination.put(dstKey, in, entry.size, putOptions(content.info(), entry.etag));
+          destination.put(
+              dstKey, in, entry.size, putOptions(content.info(), entry.etag).withMd5(entry.md5));
       String digest = HexFormat.of().formatHex(md5.digest());
       verify(dstKey, entry, digest, w);
       return new Outcome(entry.size, "streamed");

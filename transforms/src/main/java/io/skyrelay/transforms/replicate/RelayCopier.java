@@ -122,7 +122,7 @@ final class RelayCopier {
       MessageDigest md5 = Digests.md5();
       WriteResult w;
       try (InputStream in = last.open(md5, destinationLocation.region())) {
-        w = destination.put(dstKey, in, entry.size, options);
+        w = destination.put(dstKey, in, entry.size, options.withMd5(digest));
       } catch (IOException e) {
         throw relayFailed(last.relay, "reading the staged copy", e);
       }

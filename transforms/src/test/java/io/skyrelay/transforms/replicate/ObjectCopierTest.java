@@ -11,9 +11,11 @@ import io.skyrelay.connectors.Capability;
 import io.skyrelay.connectors.ListPage;
 import io.skyrelay.connectors.ListRequest;
 import io.skyrelay.connectors.ObjectInfo;
+import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.PreconditionFailedException;
 import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.connectors.StoreException;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
 import io.skyrelay.connectors.WriteResult;
@@ -100,28 +102,44 @@ class ObjectCopierTest {
   }
 
   @Test
-  void bytesCorruptedOnTheWayAreDetected() {
-    LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
-    ObjectStore corrupting = new CorruptingStore(new LocalObjectStore(tmp.resolve("b")));
-    byte[] data = new byte[10_000];
-    new java.util.Random(1).nextBytes(data);
-    src.put("k", new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT);
-    ObjectCopier copier =
-        new ObjectCopier(
-            src, location(tmp.resolve("a")), corrupting, location(tmp.resolve("b")), false);
+  void bytesCorruptedOnTheWayAreRefusedByADestinationThatChecksTheListedMd5() {
+    LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
+    StoreException e =
+        assertThrows(StoreException.class, () -> copyThrough(new CorruptingStore(dst, false)));
+    assertTrue(e.getMessage().contains("MD5"), e.getMessage());
+    assertThrows(ObjectNotFoundException.class, () -> dst.head("k"), "damaged bytes were stored");
+  }
+
+  @Test
+  void bytesCorruptedOnTheWayAreDetectedWhereTheDestinationChecksNothing() {
     ObjectCopier.VerificationException e =
         assertThrows(
             ObjectCopier.VerificationException.class,
-            () -> copier.copyWhole(ObjectEntry.of(src.head("k"), "")));
+            () -> copyThrough(new CorruptingStore(new LocalObjectStore(tmp.resolve("b")), true)));
     assertTrue(e.getMessage().contains("MD5"), e.getMessage());
   }
 
-  /** A destination that flips one bit of everything written to it. */
+  private void copyThrough(ObjectStore destination) {
+    LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
+    byte[] data = new byte[10_000];
+    new java.util.Random(1).nextBytes(data);
+    src.put("k", new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT);
+    new ObjectCopier(
+            src, location(tmp.resolve("a")), destination, location(tmp.resolve("b")), false)
+        .copyWhole(ObjectEntry.of(src.head("k"), ""));
+  }
+
+  /**
+   * A destination that flips one bit of everything written to it; with {@code forgetsMd5} it also
+   * drops the MD5 promised with the body, as a store that cannot check one does.
+   */
   static final class CorruptingStore implements ObjectStore {
     private final ObjectStore inner;
+    private final boolean forgetsMd5;
 
-    CorruptingStore(ObjectStore inner) {
+    CorruptingStore(ObjectStore inner, boolean forgetsMd5) {
       this.inner = inner;
+      this.forgetsMd5 = forgetsMd5;
     }
 
     @Override
@@ -140,7 +158,7 @@ class ObjectCopierTest {
               return n;
             }
           };
-      WriteResult w = inner.put(key, flipped, length, options);
+      inner.put(key, flipped, length, forgetsMd5 ? options.withMd5(null) : options);
       return new WriteResult(key, length, "not-an-md5");
     }
 
