@@ -69,12 +69,65 @@ public final class DiffListings extends PTransform<PCollectionList<ObjectEntry>,
                 .withOutputTags(COPY, TupleTagList.of(DELETE).and(SKIPPED)));
   }
 
+  private static final Counter PLANNED = Metrics.counter("skyrelay", "planned-copies");
+  private static final Counter PLANNED_BYTES = Metrics.counter("skyrelay", "planned-bytes");
+
+  /** Where decisions go: the outputs of a DoFn, or a test's lists. */
+  interface Decisions {
+    void copy(CopyTask task);
+
+    void delete(DeleteTask task);
+
+    void skipped(ObjectResult result);
+
+    /** The {@link #COPY}, {@link #DELETE} and {@link #SKIPPED} outputs of a DoFn. */
+    static Decisions to(DoFn.MultiOutputReceiver out) {
+      return new Decisions() {
+        @Override
+        public void copy(CopyTask task) {
+          out.get(COPY).output(task);
+        }
+
+        @Override
+        public void delete(DeleteTask task) {
+          out.get(DELETE).output(task);
+        }
+
+        @Override
+        public void skipped(ObjectResult result) {
+          out.get(SKIPPED).output(result);
+        }
+      };
+    }
+  }
+
+  /**
+   * Decides what destination {@code d} needs for one key, given the source's entry and the
+   * destination's (either may be null).
+   */
+  static void decide(ReplicationSpec spec, int d, ObjectEntry src, ObjectEntry dst, Decisions out) {
+    if (src == null) {
+      if (dst != null && spec.delete()) {
+        out.delete(new DeleteTask(d, dst));
+      }
+      return;
+    }
+    boolean sameKind = spec.source().uri().scheme().equals(spec.destination(d).uri().scheme());
+    if (dst != null && spec.diffMode().inSync(src, dst, sameKind)) {
+      out.skipped(new ObjectResult(d, src.key, ObjectResult.Action.SKIPPED, 0, null, null));
+      ReplicationProgress.skipped(src.size);
+    } else {
+      out.copy(new CopyTask(d, src, dst == null ? "missing" : "changed"));
+      PLANNED.inc();
+      PLANNED_BYTES.inc(src.size);
+      ReplicationProgress.planned(src.size);
+    }
+  }
+
   /** Decides, for one key, what each destination needs. */
   static final class DecideFn extends DoFn<KV<String, CoGbkResult>, CopyTask> {
     private final ReplicationSpec spec;
     private final List<TupleTag<ObjectEntry>> tags;
-    private final Counter planned = Metrics.counter("skyrelay", "planned-copies");
-    private final Counter plannedBytes = Metrics.counter("skyrelay", "planned-bytes");
 
     DecideFn(ReplicationSpec spec, List<TupleTag<ObjectEntry>> tags) {
       this.spec = spec;
@@ -84,25 +137,9 @@ public final class DiffListings extends PTransform<PCollectionList<ObjectEntry>,
     @ProcessElement
     public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
       ObjectEntry src = first(joined.getValue().getAll(tags.get(0)));
+      Decisions decisions = Decisions.to(out);
       for (int d = 0; d < spec.destinations().size(); d++) {
-        ObjectEntry dst = first(joined.getValue().getAll(tags.get(d + 1)));
-        if (src == null) {
-          if (dst != null && spec.delete()) {
-            out.get(DELETE).output(new DeleteTask(d, dst));
-          }
-          continue;
-        }
-        boolean sameKind = spec.source().uri().scheme().equals(spec.destination(d).uri().scheme());
-        if (dst != null && spec.diffMode().inSync(src, dst, sameKind)) {
-          out.get(SKIPPED)
-              .output(new ObjectResult(d, src.key, ObjectResult.Action.SKIPPED, 0, null, null));
-          ReplicationProgress.skipped(src.size);
-        } else {
-          out.get(COPY).output(new CopyTask(d, src, dst == null ? "missing" : "changed"));
-          planned.inc();
-          plannedBytes.inc(src.size);
-          ReplicationProgress.planned(src.size);
-        }
+        decide(spec, d, src, first(joined.getValue().getAll(tags.get(d + 1))), decisions);
       }
     }
 

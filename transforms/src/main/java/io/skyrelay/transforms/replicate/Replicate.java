@@ -67,20 +67,29 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
 
   @Override
   public PCollection<ObjectResult> expand(PBegin begin) {
-    PCollection<ObjectEntry> source =
-        manifestIn != null
-            ? begin.apply("ReadManifest", AvroIO.read(ObjectEntry.class).from(manifestIn))
-            : begin.apply("ListSource", ListLocation.of(spec.source()));
-    if (manifestOut != null) {
-      source.apply(
-          "WriteManifest", AvroIO.write(ObjectEntry.class).to(manifestOut).withoutSharding());
+    PCollectionTuple diff;
+    if (manifestIn == null) {
+      // listed and compared shard by shard: copies start while the rest is still being listed
+      ShardDiff listAndDiff = ShardDiff.of(spec);
+      diff =
+          begin.apply(
+              "ListAndDiff", manifestOut == null ? listAndDiff : listAndDiff.withSourceListing());
+      if (manifestOut != null) {
+        writeManifest(diff.get(ShardDiff.SOURCE));
+      }
+    } else {
+      PCollection<ObjectEntry> source =
+          begin.apply("ReadManifest", AvroIO.read(ObjectEntry.class).from(manifestIn));
+      if (manifestOut != null) {
+        writeManifest(source);
+      }
+      PCollectionList<ObjectEntry> listings = PCollectionList.of(source);
+      for (int d = 0; d < spec.destinations().size(); d++) {
+        listings =
+            listings.and(begin.apply("ListDestination" + d, ListLocation.of(spec.destination(d))));
+      }
+      diff = listings.apply("Diff", new DiffListings(spec));
     }
-    PCollectionList<ObjectEntry> listings = PCollectionList.of(source);
-    for (int d = 0; d < spec.destinations().size(); d++) {
-      listings =
-          listings.and(begin.apply("ListDestination" + d, ListLocation.of(spec.destination(d))));
-    }
-    PCollectionTuple diff = listings.apply("Diff", new DiffListings(spec));
     PCollectionList<ObjectResult> results = PCollectionList.of(diff.get(DiffListings.SKIPPED));
     if (planOnly) {
       results =
@@ -98,6 +107,12 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
     return results
         .apply("AllResults", Flatten.pCollections())
         .apply("Count", ParDo.of(new CountFn()));
+  }
+
+  private void writeManifest(PCollection<ObjectEntry> source) {
+    source
+        .setCoder(org.apache.beam.sdk.extensions.avro.coders.AvroCoder.of(ObjectEntry.class))
+        .apply("WriteManifest", AvroIO.write(ObjectEntry.class).to(manifestOut).withoutSharding());
   }
 
   /** A planned copy, reported without copying (dry run). */

@@ -1,0 +1,225 @@
+package io.skyrelay.transforms.replicate;
+
+import io.skyrelay.connectors.KeyOrder;
+import io.skyrelay.connectors.ListPage;
+import io.skyrelay.connectors.ListRequest;
+import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.StoreException;
+import io.skyrelay.transforms.values.ObjectEntry;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Lists the source and every destination and compares them, shard by shard, in one pass: the
+ * outputs of {@link DiffListings} ({@link DiffListings#COPY}, {@link DiffListings#DELETE}, {@link
+ * DiffListings#SKIPPED}), plus the source's entries in {@link #SOURCE} when asked for (a manifest).
+ *
+ * <p>A shard is one first-level sub-prefix (relative to each location's prefix) found at the source
+ * or at any destination, or the objects directly under the prefix. Each worker lists its shard at
+ * every location page by page and merges the listings by key: stores list in ascending {@link
+ * KeyOrder}, so a key's entries meet without a shuffle, and the first copies start while the rest
+ * of the bucket is still being listed (a join after whole listings waits for the slowest one). The
+ * memory a shard needs is one listing page per location.
+ */
+public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
+
+  public static final TupleTag<ObjectEntry> SOURCE = new TupleTag<>("source-listing") {};
+
+  private final ReplicationSpec spec;
+  private final boolean emitSource;
+
+  private ShardDiff(ReplicationSpec spec, boolean emitSource) {
+    this.spec = spec;
+    this.emitSource = emitSource;
+  }
+
+  public static ShardDiff of(ReplicationSpec spec) {
+    return new ShardDiff(spec, false);
+  }
+
+  /** Also outputs every source entry to {@link #SOURCE}. */
+  public ShardDiff withSourceListing() {
+    return new ShardDiff(spec, true);
+  }
+
+  @Override
+  public PCollectionTuple expand(PBegin begin) {
+    return begin
+        .apply("Shards", Create.of(shards(spec)).withCoder(StringUtf8Coder.of()))
+        .apply("Spread", Reshuffle.viaRandomKey())
+        .apply(
+            "ListAndCompare",
+            ParDo.of(new DiffShardFn(spec, emitSource))
+                .withOutputTags(
+                    DiffListings.COPY,
+                    TupleTagList.of(DiffListings.DELETE).and(DiffListings.SKIPPED).and(SOURCE)));
+  }
+
+  /** The shards of every location, relative to its prefix, without repeats. */
+  static List<String> shards(ReplicationSpec spec) {
+    SortedSet<String> all = new TreeSet<>(KeyOrder.COMPARATOR);
+    List<StoreLocation> locations = new ArrayList<>();
+    locations.add(spec.source());
+    locations.addAll(spec.destinations());
+    for (StoreLocation location : locations) {
+      String prefix = location.uri().prefix();
+      for (String shard : ListLocation.shards(location)) {
+        boolean shallow = shard.startsWith(ListLocation.SHALLOW);
+        String absolute =
+            shard.substring(shallow ? ListLocation.SHALLOW.length() : ListLocation.DEEP.length());
+        all.add(
+            (shallow ? ListLocation.SHALLOW : ListLocation.DEEP)
+                + absolute.substring(prefix.length()));
+      }
+    }
+    return new ArrayList<>(all);
+  }
+
+  /** Lists one shard at every location and decides, key by key, what each destination needs. */
+  static final class DiffShardFn extends DoFn<String, io.skyrelay.transforms.values.CopyTask> {
+    private final ReplicationSpec spec;
+    private final boolean emitSource;
+    private final Counter listed = Metrics.counter("skyrelay", "listed");
+    private transient ObjectStore source;
+    private transient List<ObjectStore> destinations;
+
+    DiffShardFn(ReplicationSpec spec, boolean emitSource) {
+      this.spec = spec;
+      this.emitSource = emitSource;
+    }
+
+    @Setup
+    public void setup() {
+      source = spec.source().open();
+      destinations = new ArrayList<>();
+      for (StoreLocation d : spec.destinations()) {
+        destinations.add(d.open());
+      }
+    }
+
+    @ProcessElement
+    public void process(@Element String shard, MultiOutputReceiver out) {
+      OutputReceiver<ObjectEntry> sourceOut = out.get(SOURCE);
+      diff(
+          shard,
+          source,
+          destinations,
+          DiffListings.Decisions.to(out),
+          emitSource ? sourceOut::output : e -> {});
+    }
+
+    /** Lists {@code shard} at the source and every destination, deciding key by key. */
+    void diff(
+        String shard,
+        ObjectStore source,
+        List<ObjectStore> destinations,
+        DiffListings.Decisions out,
+        Consumer<ObjectEntry> sourceEntries) {
+      boolean shallow = shard.startsWith(ListLocation.SHALLOW);
+      String relative =
+          shard.substring(shallow ? ListLocation.SHALLOW.length() : ListLocation.DEEP.length());
+      Listing src = new Listing(source, spec.source(), relative, shallow);
+      List<Listing> dsts = new ArrayList<>();
+      for (int d = 0; d < destinations.size(); d++) {
+        dsts.add(new Listing(destinations.get(d), spec.destination(d), relative, shallow));
+      }
+      while (true) {
+        String key = src.peekKey();
+        for (Listing l : dsts) {
+          String k = l.peekKey();
+          if (k != null && (key == null || KeyOrder.compare(k, key) < 0)) {
+            key = k;
+          }
+        }
+        if (key == null) {
+          return;
+        }
+        ObjectEntry s = src.takeIf(key);
+        if (s != null) {
+          sourceEntries.accept(s);
+        }
+        for (int d = 0; d < dsts.size(); d++) {
+          DiffListings.decide(spec, d, s, dsts.get(d).takeIf(key), out);
+        }
+      }
+    }
+
+    /** One location's listing of a shard, read a page at a time, checked to be in key order. */
+    private final class Listing {
+      private final ObjectStore store;
+      private final StoreLocation location;
+      private final ListRequest request;
+      private final ArrayDeque<ObjectEntry> page = new ArrayDeque<>();
+      private String token;
+      private boolean done;
+      private String last;
+
+      Listing(ObjectStore store, StoreLocation location, String relative, boolean shallow) {
+        this.store = store;
+        this.location = location;
+        ListRequest r = ListRequest.of(location.uri().prefix() + relative);
+        this.request = shallow ? r.withDelimiter("/") : r;
+      }
+
+      String peekKey() {
+        while (page.isEmpty() && !done) {
+          ListPage p = store.list(request.withPageToken(token));
+          String base = location.uri().prefix();
+          p.objects().forEach(info -> page.add(ObjectEntry.of(info, base)));
+          listed.inc(p.objects().size());
+          token = p.nextPageToken();
+          done = token == null;
+        }
+        return page.isEmpty() ? null : page.peekFirst().key;
+      }
+
+      /** The next entry when it has {@code key}, else null (the listing stays where it is). */
+      ObjectEntry takeIf(String key) {
+        String next = peekKey();
+        if (next == null || !next.equals(key)) {
+          return null;
+        }
+        ObjectEntry e = page.pollFirst();
+        if (last != null && KeyOrder.compare(last, e.key) >= 0) {
+          throw new StoreException(
+              "the listing of "
+                  + location.uri()
+                  + " returned '"
+                  + e.key
+                  + "' after '"
+                  + last
+                  + "': not in ascending key order (by UTF-8 bytes), which S3, Azure, GCS and"
+                  + " local disk all keep and the comparison of listings relies on");
+        }
+        last = e.key;
+        return e;
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      if (source != null) {
+        source.close();
+      }
+      if (destinations != null) {
+        destinations.forEach(ObjectStore::close);
+      }
+    }
+  }
+}
