@@ -70,11 +70,17 @@ public final class ProgressBar implements AutoCloseable {
   }
 
   private static String replicationLine(long started) {
-    ReplicationProgress.Snapshot s = ReplicationProgress.snapshot();
-    double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
+    return replicationLine(
+        ReplicationProgress.snapshot(), Math.max(0.001, (System.nanoTime() - started) / 1e9));
+  }
+
+  /** The progress line for {@code s}, {@code seconds} into the job. */
+  static String replicationLine(ReplicationProgress.Snapshot s, double seconds) {
     double rate = s.doneBytes() / seconds;
     long remaining = Math.max(0, s.plannedBytes() - s.doneBytes());
-    String eta = rate > 0 && s.plannedBytes() > 0 ? formatDuration(remaining / rate) : "--";
+    // while shards are still being listed the plan grows: no ETA yet, and say so
+    String eta =
+        rate > 0 && s.plannedBytes() > 0 && !s.listing() ? formatDuration(remaining / rate) : "--";
     double frac =
         s.plannedBytes() == 0 ? 0 : Math.min(1.0, (double) s.doneBytes() / s.plannedBytes());
     return String.format(
@@ -87,7 +93,8 @@ public final class ProgressBar implements AutoCloseable {
         bytes(s.plannedBytes()),
         bytes((long) rate),
         eta,
-        s.failed() > 0 ? "  failed " + s.failed() : "");
+        (s.listing() ? "  listing " + s.shardsListed() + "/" + s.shards() + " shards" : "")
+            + (s.failed() > 0 ? "  failed " + s.failed() : ""));
   }
 
   /** A bar for the share {@code frac} (0..1) done, with its percentage: {@code [###.....] 37%}. */

@@ -14,6 +14,8 @@ public final class ReplicationProgress {
   private static final AtomicLong DONE_BYTES = new AtomicLong();
   private static final AtomicLong FAILED = new AtomicLong();
   private static final AtomicLong SKIPPED = new AtomicLong();
+  private static final AtomicLong SHARDS = new AtomicLong();
+  private static final AtomicLong SHARDS_LISTED = new AtomicLong();
 
   private ReplicationProgress() {}
 
@@ -24,7 +26,15 @@ public final class ReplicationProgress {
       long doneObjects,
       long doneBytes,
       long failed,
-      long skipped) {}
+      long skipped,
+      long shards,
+      long shardsListed) {
+
+    /** Whether some shards are still being listed: the planned totals can still grow. */
+    public boolean listing() {
+      return shardsListed < shards;
+    }
+  }
 
   public static void reset() {
     PLANNED_OBJECTS.set(0);
@@ -33,6 +43,16 @@ public final class ReplicationProgress {
     DONE_BYTES.set(0);
     FAILED.set(0);
     SKIPPED.set(0);
+    SHARDS.set(0);
+    SHARDS_LISTED.set(0);
+  }
+
+  static void shardsToList(long n) {
+    SHARDS.set(n);
+  }
+
+  static void shardListed() {
+    SHARDS_LISTED.incrementAndGet();
   }
 
   static void planned(long bytes) {
@@ -63,6 +83,8 @@ public final class ReplicationProgress {
         DONE_OBJECTS.get(),
         DONE_BYTES.get(),
         FAILED.get(),
-        SKIPPED.get());
+        SKIPPED.get(),
+        SHARDS.get(),
+        SHARDS_LISTED.get());
   }
 }

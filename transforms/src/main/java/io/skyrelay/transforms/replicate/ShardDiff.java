@@ -60,8 +60,10 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
 
   @Override
   public PCollectionTuple expand(PBegin begin) {
+    List<String> shards = shards(spec);
+    ReplicationProgress.shardsToList(shards.size());
     return begin
-        .apply("Shards", Create.of(shards(spec)).withCoder(StringUtf8Coder.of()))
+        .apply("Shards", Create.of(shards).withCoder(StringUtf8Coder.of()))
         .apply("Spread", Reshuffle.viaRandomKey())
         .apply(
             "ListAndCompare",
@@ -122,6 +124,7 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
           destinations,
           DiffListings.Decisions.to(out),
           emitSource ? sourceOut::output : e -> {});
+      ReplicationProgress.shardListed();
     }
 
     /** Lists {@code shard} at the source and every destination, deciding key by key. */
