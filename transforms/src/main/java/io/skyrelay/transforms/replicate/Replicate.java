@@ -69,7 +69,7 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
   public PCollection<ObjectResult> expand(PBegin begin) {
     PCollectionTuple diff;
     if (manifestIn == null) {
-      // listed and compared shard by shard: copies start while the rest is still being listed
+      // listed and compared shard by shard, without a join of whole listings
       ShardDiff listAndDiff = ShardDiff.of(spec);
       diff =
           begin.apply(

@@ -33,9 +33,10 @@ import org.apache.beam.sdk.values.TupleTagList;
  * <p>A shard is one first-level sub-prefix (relative to each location's prefix) found at the source
  * or at any destination, or the objects directly under the prefix. Each worker lists its shard at
  * every location page by page and merges the listings by key: stores list in ascending {@link
- * KeyOrder}, so a key's entries meet without a shuffle, and the first copies start while the rest
- * of the bucket is still being listed (a join after whole listings waits for the slowest one). The
- * memory a shard needs is one listing page per location.
+ * KeyOrder}, so a key's entries meet without shuffling and sorting every listing through a join.
+ * The memory a shard needs is one listing page per location. (On Flink's batch mode the exchange
+ * from here to the copies is still blocking by default; forcing it pipelined let copies start
+ * during the listing but did not shorten a CPU-bound job on 2 cores.)
  */
 public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
 
