@@ -31,6 +31,16 @@ public final class ListLocation extends PTransform<PBegin, PCollection<ObjectEnt
 
   static final String DEEP = "deep:";
 
+  /** Whether {@code shard} lists only the objects directly under its prefix. */
+  static boolean isShallow(String shard) {
+    return shard.startsWith(SHALLOW);
+  }
+
+  /** The prefix {@code shard} lists. */
+  static String prefixOf(String shard) {
+    return shard.substring(isShallow(shard) ? SHALLOW.length() : DEEP.length());
+  }
+
   private final StoreLocation location;
 
   private ListLocation(StoreLocation location) {
@@ -82,8 +92,8 @@ public final class ListLocation extends PTransform<PBegin, PCollection<ObjectEnt
 
     @ProcessElement
     public void process(@Element String shard, OutputReceiver<ObjectEntry> out) {
-      boolean shallow = shard.startsWith(SHALLOW);
-      String prefix = shard.substring(shallow ? SHALLOW.length() : DEEP.length());
+      boolean shallow = isShallow(shard);
+      String prefix = prefixOf(shard);
       String base = location.uri().prefix();
       String token = null;
       do {

@@ -83,12 +83,9 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
     for (StoreLocation location : locations) {
       String prefix = location.uri().prefix();
       for (String shard : ListLocation.shards(location)) {
-        boolean shallow = shard.startsWith(ListLocation.SHALLOW);
-        String absolute =
-            shard.substring(shallow ? ListLocation.SHALLOW.length() : ListLocation.DEEP.length());
         all.add(
-            (shallow ? ListLocation.SHALLOW : ListLocation.DEEP)
-                + absolute.substring(prefix.length()));
+            (ListLocation.isShallow(shard) ? ListLocation.SHALLOW : ListLocation.DEEP)
+                + ListLocation.prefixOf(shard).substring(prefix.length()));
       }
     }
     return new ArrayList<>(all);
@@ -135,9 +132,8 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
         List<ObjectStore> destinations,
         DiffListings.Decisions out,
         Consumer<ObjectEntry> sourceEntries) {
-      boolean shallow = shard.startsWith(ListLocation.SHALLOW);
-      String relative =
-          shard.substring(shallow ? ListLocation.SHALLOW.length() : ListLocation.DEEP.length());
+      boolean shallow = ListLocation.isShallow(shard);
+      String relative = ListLocation.prefixOf(shard);
       Listing src = new Listing(source, spec.source(), relative, shallow);
       List<Listing> dsts = new ArrayList<>();
       for (int d = 0; d < destinations.size(); d++) {
@@ -184,8 +180,7 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
       String peekKey() {
         while (page.isEmpty() && !done) {
           ListPage p = store.list(request.withPageToken(token));
-          String base = location.uri().prefix();
-          p.objects().forEach(info -> page.add(ObjectEntry.of(info, base)));
+          p.objects().forEach(info -> page.add(ObjectEntry.of(info, location.uri().prefix())));
           listed.inc(p.objects().size());
           token = p.nextPageToken();
           done = token == null;
