@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -56,8 +58,11 @@ import java.util.stream.Stream;
 /**
  * Objects as files under one root directory. Writes go to a temporary file under {@code
  * .skyrelay/tmp} and are renamed into place, so a reader sees the old object or the new one, never
- * a part. Each object's content type, user metadata and MD5 live in a JSON file at the same
- * relative path under {@code .skyrelay/meta}; the MD5 is the object's ETag. A file that was changed
+ * a part. Each object's content type, user metadata and MD5 (its ETag) are kept as JSON in the
+ * file's extended attribute {@code user.skyrelay}, set on the temporary file before the rename, so
+ * the bytes and their metadata appear together. Where the file system has no user extended
+ * attributes, or the metadata is too large for them, the JSON goes to a file at the same relative
+ * path under {@code .skyrelay/meta} instead; such files are read too. A file that was changed
  * behind the store's back (its size or modification time no longer match the metadata) gets an ETag
  * derived from its size and modification time, and no MD5.
  */
@@ -74,6 +79,15 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
   private final Path tmp;
   private final Path uploads;
 
+  /** The extended attribute ({@code user.skyrelay}) that holds an object's metadata. */
+  static final String ATTRIBUTE = "skyrelay";
+
+  /** The largest attribute value read in one call; larger ones are sized first. */
+  private static final int ATTRIBUTE_READ = 4096;
+
+  /** Whether the file system under the root keeps user extended attributes. */
+  private final boolean attributes;
+
   public LocalObjectStore(Path root) {
     this.root = root.toAbsolutePath().normalize();
     this.meta = this.root.resolve(INTERNAL_DIR).resolve("meta");
@@ -84,6 +98,31 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     } catch (IOException e) {
       throw translate("cannot create the store folder " + this.root, e);
     }
+    this.attributes = attributesWork(tmp);
+  }
+
+  /**
+   * Whether an extended attribute can be set on {@code dir}: ext4, XFS, Btrfs and most others keep
+   * them; some file systems (older tmpfs, FAT, some network mounts) do not.
+   */
+  private static boolean attributesWork(Path dir) {
+    UserDefinedFileAttributeView view =
+        Files.getFileAttributeView(dir, UserDefinedFileAttributeView.class);
+    if (view == null) {
+      return false;
+    }
+    try {
+      view.write(ATTRIBUTE, ByteBuffer.wrap(new byte[] {'{', '}'}));
+      view.delete(ATTRIBUTE);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Whether objects' metadata goes to extended attributes rather than sidecar files. */
+  boolean keepsMetadataInAttributes() {
+    return attributes;
   }
 
   @Override
@@ -159,11 +198,89 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     return key.length() <= 80 ? key : key.substring(0, 60) + "...(" + key.length() + " chars)";
   }
 
-  // ---- metadata sidecars --------------------------------------------------------------------
+  // ---- metadata: extended attribute, or sidecar file ----------------------------------------
 
   /** What the store remembers of an object besides its bytes. */
   record Sidecar(
-      String contentType, Map<String, String> metadata, String md5, long size, long mtimeMillis) {}
+      String contentType, Map<String, String> metadata, String md5, long size, long mtimeMillis) {
+
+    byte[] toJson() throws IOException {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("contentType", contentType);
+      map.put("metadata", metadata);
+      map.put("md5", md5);
+      map.put("size", size);
+      map.put("mtimeMillis", mtimeMillis);
+      return JSON.writeValueAsBytes(map);
+    }
+
+    /** The metadata in {@code json}, or {@code null} when it is not readable as such. */
+    static Sidecar fromJson(byte[] json, int length) {
+      try {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = JSON.readValue(json, 0, length, Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, String> md = (Map<String, String>) map.getOrDefault("metadata", Map.of());
+        return new Sidecar(
+            (String) map.get("contentType"),
+            md,
+            (String) map.get("md5"),
+            ((Number) map.get("size")).longValue(),
+            ((Number) map.get("mtimeMillis")).longValue());
+      } catch (IOException | RuntimeException e) {
+        return null; // unreadable metadata is treated as absent: the object is still listed
+      }
+    }
+  }
+
+  /** The metadata of the object in {@code file}: its extended attribute, else its sidecar. */
+  private Sidecar readMeta(String key, Path file) {
+    if (attributes) {
+      Sidecar s = readAttribute(file);
+      if (s != null) {
+        return s;
+      }
+    }
+    return readSidecar(key);
+  }
+
+  private static Sidecar readAttribute(Path file) {
+    UserDefinedFileAttributeView view =
+        Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+    try {
+      ByteBuffer buf = ByteBuffer.allocate(ATTRIBUTE_READ);
+      try {
+        view.read(ATTRIBUTE, buf);
+      } catch (IOException tooSmallOrAbsent) {
+        int size = view.size(ATTRIBUTE); // throws when the attribute is absent
+        if (size <= ATTRIBUTE_READ) {
+          return null;
+        }
+        buf = ByteBuffer.allocate(size);
+        view.read(ATTRIBUTE, buf);
+      }
+      return Sidecar.fromJson(buf.array(), buf.position());
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Sets the metadata as {@code file}'s extended attribute; {@code false} when the file system
+   * refuses it (no attributes, or more metadata than it keeps per file).
+   */
+  private boolean writeAttribute(Path file, byte[] json) {
+    if (!attributes) {
+      return false;
+    }
+    try {
+      Files.getFileAttributeView(file, UserDefinedFileAttributeView.class)
+          .write(ATTRIBUTE, ByteBuffer.wrap(json));
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
 
   private Sidecar readSidecar(String key) {
     Path m = metaOf(key);
@@ -171,30 +288,16 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
       if (!Files.isRegularFile(m)) {
         return null;
       }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> map = JSON.readValue(m.toFile(), Map.class);
-      @SuppressWarnings("unchecked")
-      Map<String, String> md = (Map<String, String>) map.getOrDefault("metadata", Map.of());
-      return new Sidecar(
-          (String) map.get("contentType"),
-          md,
-          (String) map.get("md5"),
-          ((Number) map.get("size")).longValue(),
-          ((Number) map.get("mtimeMillis")).longValue());
+      byte[] json = Files.readAllBytes(m);
+      return Sidecar.fromJson(json, json.length);
     } catch (IOException | RuntimeException e) {
       return null; // an unreadable sidecar is treated as absent: the object is still listed
     }
   }
 
-  private void writeSidecar(String key, Sidecar s) throws IOException {
-    Map<String, Object> map = new LinkedHashMap<>();
-    map.put("contentType", s.contentType());
-    map.put("metadata", s.metadata());
-    map.put("md5", s.md5());
-    map.put("size", s.size());
-    map.put("mtimeMillis", s.mtimeMillis());
+  private void writeSidecar(String key, byte[] json) throws IOException {
     Path t = tmp.resolve(UUID.randomUUID() + ".json");
-    JSON.writeValue(t.toFile(), map);
+    Files.write(t, json);
     Path m = metaOf(key);
     Files.createDirectories(m.getParent());
     Files.move(t, m, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -203,7 +306,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
   private ObjectInfo info(String key, Path file, BasicFileAttributes attrs, boolean withMeta) {
     long size = attrs.size();
     long mtime = attrs.lastModifiedTime().toMillis();
-    Sidecar s = readSidecar(key);
+    Sidecar s = readMeta(key, file);
     boolean valid = s != null && s.size() == size && s.mtimeMillis() == mtime;
     String etag = valid ? s.md5() : Long.toHexString(mtime) + "-" + Long.toHexString(size);
     return new ObjectInfo(
@@ -350,6 +453,11 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
       throws IOException {
     long size = Files.size(t);
     long mtime = Files.getLastModifiedTime(t).toMillis();
+    byte[] json =
+        new Sidecar(options.contentType(), options.metadata(), md5Hex, size, mtime).toJson();
+    // Set before the rename, the attribute becomes visible with the bytes (setting it changes the
+    // file's ctime, not the modification time the metadata records).
+    boolean inAttribute = writeAttribute(t, json);
     createParents(key, file);
     if (options.ifNoneMatch()) {
       try {
@@ -361,7 +469,11 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     } else {
       Files.move(t, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
-    writeSidecar(key, new Sidecar(options.contentType(), options.metadata(), md5Hex, size, mtime));
+    if (inAttribute) {
+      Files.deleteIfExists(metaOf(key)); // a sidecar left by an earlier write would be stale
+    } else {
+      writeSidecar(key, json);
+    }
     return new WriteResult(key, size, md5Hex);
   }
 

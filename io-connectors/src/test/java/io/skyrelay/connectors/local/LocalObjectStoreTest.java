@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skyrelay.connectors.InvalidKeyException;
+import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.StoreException;
 import java.io.ByteArrayInputStream;
@@ -15,6 +16,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,7 +69,7 @@ class LocalObjectStoreTest {
   }
 
   @Test
-  void metadataIsKeptBesideTheObjectAndFilesKeepTheirNames() throws IOException {
+  void metadataTravelsWithTheFileAndFilesKeepTheirNames() throws IOException {
     LocalObjectStore store = new LocalObjectStore(root);
     byte[] data = "hello".getBytes(StandardCharsets.UTF_8);
     store.put(
@@ -74,9 +77,66 @@ class LocalObjectStoreTest {
         new ByteArrayInputStream(data),
         5,
         PutOptions.of("text/plain", Map.of("k", "v")));
-    assertArrayEquals(data, Files.readAllBytes(root.resolve("dir/a file.txt")));
-    assertTrue(Files.isRegularFile(root.resolve(".skyrelay/meta/dir/a file.txt")));
-    assertEquals(Map.of("k", "v"), store.head("dir/a file.txt").metadata());
+    Path file = root.resolve("dir/a file.txt");
+    assertArrayEquals(data, Files.readAllBytes(file));
+    Path sidecar = root.resolve(".skyrelay/meta/dir/a file.txt");
+    if (store.keepsMetadataInAttributes()) {
+      var view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+      assertTrue(view.list().contains(LocalObjectStore.ATTRIBUTE), "metadata is on the file");
+      assertFalse(Files.exists(sidecar), "no second file per object");
+    } else {
+      assertTrue(Files.isRegularFile(sidecar));
+    }
+    ObjectInfo info = store.head("dir/a file.txt");
+    assertEquals(Map.of("k", "v"), info.metadata());
+    assertEquals("text/plain", info.contentType());
+    assertEquals("5d41402abc4b2a76b9719d911017c592", info.md5());
+  }
+
+  @Test
+  void objectsWhoseMetadataIsInASidecarAreReadAndRewrittenCleanly() throws IOException {
+    LocalObjectStore store = new LocalObjectStore(root);
+    Path file = root.resolve("old/k");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "hello");
+    long mtime = Files.getLastModifiedTime(file).toMillis();
+    Path sidecar = root.resolve(".skyrelay/meta/old/k");
+    Files.createDirectories(sidecar.getParent());
+    Files.writeString(
+        sidecar,
+        "{\"contentType\":\"text/plain\",\"metadata\":{\"k\":\"v\"},"
+            + "\"md5\":\"5d41402abc4b2a76b9719d911017c592\",\"size\":5,\"mtimeMillis\":"
+            + mtime
+            + "}");
+    ObjectInfo before = store.head("old/k");
+    assertEquals(Map.of("k", "v"), before.metadata());
+    assertEquals("5d41402abc4b2a76b9719d911017c592", before.etag());
+
+    store.put(
+        "old/k",
+        new ByteArrayInputStream("hello again".getBytes(StandardCharsets.UTF_8)),
+        11,
+        PutOptions.of("text/x-new", Map.of("k", "new")));
+    ObjectInfo after = store.head("old/k");
+    assertEquals(Map.of("k", "new"), after.metadata());
+    assertEquals("text/x-new", after.contentType());
+    assertEquals(11, after.size());
+  }
+
+  @Test
+  void metadataTooLargeForTheFileSystemsAttributesStillRoundTrips() throws IOException {
+    LocalObjectStore store = new LocalObjectStore(root);
+    Map<String, String> big = new HashMap<>();
+    for (int i = 0; i < 16; i++) {
+      big.put("key-" + i, "v".repeat(1000)); // 16 KB: more than ext4 keeps per file
+    }
+    byte[] data = "x".getBytes(StandardCharsets.UTF_8);
+    store.put("big", new ByteArrayInputStream(data), 1, PutOptions.of("a/b", big));
+    assertEquals(big, store.head("big").metadata());
+    assertEquals("9dd4e461268c8034f5c8564e155c67a6", store.listAllToList("").get(0).md5());
+
+    store.put("big", new ByteArrayInputStream(data), 1, PutOptions.of("a/b", Map.of("k", "v")));
+    assertEquals(Map.of("k", "v"), store.head("big").metadata(), "the larger metadata is gone");
   }
 
   @Test
