@@ -15,5 +15,11 @@ public enum Capability {
   /** Many objects can be deleted in one request. */
   BATCH_DELETE,
   /** Listings and heads report an MD5 of the content for objects written in one request. */
-  CONTENT_MD5
+  CONTENT_MD5,
+  /**
+   * A write's ETag is the MD5 of exactly the bytes it read from the caller's stream, computed in
+   * the caller's process as it writes them (local disk): hashing them again on the way in adds
+   * nothing.
+   */
+  WRITE_MD5_IN_PROCESS
 }

@@ -1,6 +1,7 @@
 package io.skyrelay.transforms.replicate;
 
 import io.skyrelay.connectors.ByteRange;
+import io.skyrelay.connectors.Capability;
 import io.skyrelay.connectors.CompletedPart;
 import io.skyrelay.connectors.Digests;
 import io.skyrelay.connectors.MultipartUploads;
@@ -130,14 +131,22 @@ public final class ObjectCopier {
       return new Outcome(entry.size, "server-side");
     }
     try (ObjectContent content = source.open(srcKey, null, entry.etag)) {
-      MessageDigest md5 = Digests.md5();
-      InputStream in = new DigestInputStream(link(content.stream()), md5);
+      // A destination that hashes what it reads from this stream, here (local disk), reports the
+      // very digest this copier would compute: it is not computed twice.
+      MessageDigest md5 =
+          destination.capabilities().contains(Capability.WRITE_MD5_IN_PROCESS)
+              ? null
+              : Digests.md5();
+      InputStream in = link(content.stream());
+      if (md5 != null) {
+        in = new DigestInputStream(in, md5);
+      }
       // The listed MD5, where there is one, goes with the body: a destination that can check it
       // refuses damaged bytes instead of storing them (S3's Content-MD5).
       WriteResult w =
           destination.put(
               dstKey, in, entry.size, putOptions(content.info(), entry.etag).withMd5(entry.md5));
-      String digest = HexFormat.of().formatHex(md5.digest());
+      String digest = md5 == null ? w.etag() : HexFormat.of().formatHex(md5.digest());
       verify(dstKey, entry, digest, w);
       return new Outcome(entry.size, "streamed");
     } catch (IOException e) {

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -105,7 +106,8 @@ class ObjectCopierTest {
   void bytesCorruptedOnTheWayAreRefusedByADestinationThatChecksTheListedMd5() {
     LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
     StoreException e =
-        assertThrows(StoreException.class, () -> copyThrough(new CorruptingStore(dst, false)));
+        assertThrows(
+            StoreException.class, () -> copyThrough(new CorruptingStore(dst, Damage.ON_WRITE)));
     assertTrue(e.getMessage().contains("MD5"), e.getMessage());
     assertThrows(ObjectNotFoundException.class, () -> dst.head("k"), "damaged bytes were stored");
   }
@@ -115,8 +117,32 @@ class ObjectCopierTest {
     ObjectCopier.VerificationException e =
         assertThrows(
             ObjectCopier.VerificationException.class,
-            () -> copyThrough(new CorruptingStore(new LocalObjectStore(tmp.resolve("b")), true)));
+            () ->
+                copyThrough(
+                    new CorruptingStore(
+                        new LocalObjectStore(tmp.resolve("b")), Damage.ON_WRITE_FORGETTING_MD5)));
     assertTrue(e.getMessage().contains("MD5"), e.getMessage());
+  }
+
+  @Test
+  void bytesCorruptedOnTheWayFromTheSourceAreRefusedByALocalDestination() {
+    LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
+    byte[] data = new byte[10_000];
+    new java.util.Random(2).nextBytes(data);
+    src.put("k", new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT);
+    LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
+    ObjectCopier copier =
+        new ObjectCopier(
+            new CorruptingStore(src, Damage.ON_READ),
+            location(tmp.resolve("a")),
+            dst,
+            location(tmp.resolve("b")),
+            false);
+    StoreException e =
+        assertThrows(
+            StoreException.class, () -> copier.copyWhole(ObjectEntry.of(src.head("k"), "")));
+    assertTrue(e.getMessage().contains("MD5"), e.getMessage());
+    assertThrows(ObjectNotFoundException.class, () -> dst.head("k"), "damaged bytes were stored");
   }
 
   private void copyThrough(ObjectStore destination) {
@@ -129,36 +155,55 @@ class ObjectCopierTest {
         .copyWhole(ObjectEntry.of(src.head("k"), ""));
   }
 
-  /**
-   * A destination that flips one bit of everything written to it; with {@code forgetsMd5} it also
-   * drops the MD5 promised with the body, as a store that cannot check one does.
-   */
+  /** Where {@link CorruptingStore} flips a bit. */
+  enum Damage {
+    /** in what is written to it */
+    ON_WRITE,
+    /**
+     * in what is written to it, and it drops the MD5 promised with the body, as a store that cannot
+     * check one does
+     */
+    ON_WRITE_FORGETTING_MD5,
+    /** in what is read from it */
+    ON_READ
+  }
+
+  /** A store that flips one bit of the bytes passing through it, on their way in or out. */
   static final class CorruptingStore implements ObjectStore {
     private final ObjectStore inner;
-    private final boolean forgetsMd5;
+    private final Damage damage;
 
-    CorruptingStore(ObjectStore inner, boolean forgetsMd5) {
+    CorruptingStore(ObjectStore inner, Damage damage) {
       this.inner = inner;
-      this.forgetsMd5 = forgetsMd5;
+      this.damage = damage;
+    }
+
+    private static InputStream flipped(InputStream content) {
+      return new FilterInputStream(content) {
+        long pos;
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n > 0 && pos <= 100 && pos + n > 100) {
+            b[off + (int) (100 - pos)] ^= 1;
+          }
+          pos += Math.max(n, 0);
+          return n;
+        }
+      };
     }
 
     @Override
     public WriteResult put(String key, InputStream content, long length, PutOptions options) {
-      InputStream flipped =
-          new FilterInputStream(content) {
-            long pos;
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-              int n = super.read(b, off, len);
-              if (n > 0 && pos <= 100 && pos + n > 100) {
-                b[off + (int) (100 - pos)] ^= 1;
-              }
-              pos += Math.max(n, 0);
-              return n;
-            }
-          };
-      inner.put(key, flipped, length, forgetsMd5 ? options.withMd5(null) : options);
+      if (damage == Damage.ON_READ) {
+        return inner.put(key, content, length, options);
+      }
+      inner.put(
+          key,
+          flipped(content),
+          length,
+          damage == Damage.ON_WRITE_FORGETTING_MD5 ? options.withMd5(null) : options);
       return new WriteResult(key, length, "not-an-md5");
     }
 
@@ -169,7 +214,11 @@ class ObjectCopierTest {
 
     @Override
     public Set<Capability> capabilities() {
-      return inner.capabilities();
+      // the damage happens between the copier and the store: the store does not hash what the
+      // copier sent
+      Set<Capability> c = EnumSet.copyOf(inner.capabilities());
+      c.remove(Capability.WRITE_MD5_IN_PROCESS);
+      return c;
     }
 
     @Override
@@ -184,7 +233,8 @@ class ObjectCopierTest {
 
     @Override
     public InputStream read(String key, ByteRange range, String ifMatch) {
-      return inner.read(key, range, ifMatch);
+      InputStream in = inner.read(key, range, ifMatch);
+      return damage == Damage.ON_READ ? flipped(in) : in;
     }
 
     @Override
