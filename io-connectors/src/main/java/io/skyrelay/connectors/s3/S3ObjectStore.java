@@ -156,7 +156,7 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
         h.contentLength(),
         etag,
         h.lastModified(),
-        md5Of(etag),
+        md5Of(etag, h.serverSideEncryptionAsString(), h.sseCustomerAlgorithm()),
         h.contentType(),
         h.metadata(),
         h.storageClassAsString());
@@ -197,7 +197,7 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
             size,
             etag,
             r.lastModified(),
-            md5Of(etag),
+            md5Of(etag, r.serverSideEncryptionAsString(), r.sseCustomerAlgorithm()),
             r.contentType(),
             r.metadata(),
             r.storageClassAsString()),
@@ -403,7 +403,12 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
                       .partNumber(partNumber)
                       .contentLength(length),
               RequestBody.fromInputStream(content, length));
-      return new CompletedPart(partNumber, unquote(r.eTag()), length);
+      String etag = unquote(r.eTag());
+      return new CompletedPart(
+          partNumber,
+          etag,
+          length,
+          md5Of(etag, r.serverSideEncryptionAsString(), r.sseCustomerAlgorithm()));
     } catch (SdkException e) {
       throw translate(e, "uploading part " + partNumber + " of", upload.key());
     } catch (IllegalStateException e) {
@@ -449,7 +454,12 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
                     e,
                     "copying bytes " + range.httpHeader() + " of " + sourceKey + " into",
                     upload.key()));
-    return new CompletedPart(partNumber, unquote(r.copyPartResult().eTag()), range.length());
+    String etag = unquote(r.copyPartResult().eTag());
+    return new CompletedPart(
+        partNumber,
+        etag,
+        range.length(),
+        md5Of(etag, r.serverSideEncryptionAsString(), r.sseCustomerAlgorithm()));
   }
 
   @Override
@@ -533,8 +543,21 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
     return etag.startsWith("\"") || etag.equals("*") ? etag : "\"" + etag + "\"";
   }
 
+  /**
+   * The MD5 an ETag stands for, given the object's encryption as a HEAD, GET or upload reports it.
+   * Objects encrypted with SSE-KMS (also dual-layer) or with a customer key (SSE-C) have ETags that
+   * are not the MD5 of their content, whatever their shape. Listings do not report encryption, so a
+   * listed ETag is taken at its shape ({@link #md5Of(String)}); copies check it against the GET.
+   */
+  static String md5Of(String etag, String sse, String sseCustomerAlgorithm) {
+    if (sseCustomerAlgorithm != null || (sse != null && sse.startsWith("aws:kms"))) {
+      return null;
+    }
+    return md5Of(etag);
+  }
+
   /** A single-request upload's ETag is the hex MD5 of its content; a multipart one has a '-'. */
-  private static String md5Of(String etag) {
+  static String md5Of(String etag) {
     return etag != null && etag.length() == 32 && etag.matches("[0-9a-fA-F]{32}")
         ? etag.toLowerCase(java.util.Locale.ROOT)
         : null;

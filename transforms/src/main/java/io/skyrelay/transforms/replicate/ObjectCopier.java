@@ -141,31 +141,42 @@ public final class ObjectCopier {
       if (md5 != null) {
         in = new DigestInputStream(in, md5);
       }
-      // The listed MD5, where there is one, goes with the body: a destination that can check it
-      // refuses damaged bytes instead of storing them (S3's Content-MD5).
+      // The listed MD5 goes with the body where the read confirms it: a destination that can check
+      // it refuses damaged bytes instead of storing them (S3's Content-MD5).
+      String listedMd5 = confirmedMd5(entry, content.info());
       WriteResult w =
           destination.put(
-              dstKey, in, entry.size, putOptions(content.info(), entry.etag).withMd5(entry.md5));
+              dstKey, in, entry.size, putOptions(content.info(), entry.etag).withMd5(listedMd5));
       String digest = md5 == null ? w.etag() : HexFormat.of().formatHex(md5.digest());
-      verify(dstKey, entry, digest, w);
+      verify(dstKey, listedMd5, entry.size, digest, w);
       return new Outcome(entry.size, "streamed");
     } catch (IOException e) {
       throw new StoreException("copying " + srcKey + ": " + e.getMessage(), e);
     }
   }
 
-  private void verify(String dstKey, ObjectEntry entry, String digest, WriteResult w) {
-    if (entry.md5 != null && !entry.md5.equals(digest)) {
+  /**
+   * The listed MD5 of {@code entry} where the read of the object ({@code read}) reports the same,
+   * else {@code null}. A listing can take an ETag for an MD5 when it is not one: S3 objects
+   * encrypted with SSE-KMS or SSE-C look like single-request uploads in a listing, and only a HEAD
+   * or GET tells them apart.
+   */
+  static String confirmedMd5(ObjectEntry entry, ObjectInfo read) {
+    return entry.md5 != null && entry.md5.equals(read.md5()) ? entry.md5 : null;
+  }
+
+  private void verify(String dstKey, String listedMd5, long size, String digest, WriteResult w) {
+    if (listedMd5 != null && !listedMd5.equals(digest)) {
       throw new VerificationException(
-          dstKey + ": the bytes read have MD5 " + digest + " but the source lists " + entry.md5);
+          dstKey + ": the bytes read have MD5 " + digest + " but the source lists " + listedMd5);
     }
-    if (digest.equals(w.etag()) && w.size() == entry.size) {
+    if (digest.equals(w.etag()) && w.size() == size) {
       return; // the destination's ETag is the MD5 of what it stored (S3 single part, local disk)
     }
     ObjectInfo written = destination.head(dstKey);
-    if (written.size() != entry.size) {
+    if (written.size() != size) {
       throw new VerificationException(
-          dstKey + ": wrote " + written.size() + " bytes, expected " + entry.size);
+          dstKey + ": wrote " + written.size() + " bytes, expected " + size);
     }
     if (written.md5() != null && !written.md5().equals(digest)) {
       throw new VerificationException(
@@ -224,15 +235,13 @@ public final class ObjectCopier {
       CompletedPart part =
           mp.uploadPart(upload, partNumber, new DigestInputStream(link(raw), md5), length);
       String digest = HexFormat.of().formatHex(md5.digest());
-      if (part.etag() != null
-          && part.etag().matches("[0-9a-f]{32}")
-          && !part.etag().equals(digest)) {
+      if (part.md5() != null && !part.md5().equals(digest)) {
         throw new VerificationException(
             upload.key()
                 + " part "
                 + partNumber
                 + ": store reports MD5 "
-                + part.etag()
+                + part.md5()
                 + ", the bytes sent "
                 + digest);
       }

@@ -93,9 +93,11 @@ final class RelayCopier {
     try {
       PutOptions options;
       String digest;
+      String listedMd5;
       Staged first;
       try (ObjectContent content = source.open(sourceLocation.keyOf(entry.key), null, entry.etag)) {
         options = ObjectCopier.putOptions(content.info(), entry.etag);
+        listedMd5 = ObjectCopier.confirmedMd5(entry, content.info());
         String relay = route.relays().get(0);
         MessageDigest md5 = Digests.md5();
         InputStream in =
@@ -109,13 +111,13 @@ final class RelayCopier {
       } catch (IOException e) {
         throw new StoreException("reading " + entry.key + " from the source: " + e, e);
       }
-      if (entry.md5 != null && !entry.md5.equals(digest)) {
+      if (listedMd5 != null && !listedMd5.equals(digest)) {
         throw new ObjectCopier.VerificationException(
             entry.key
                 + ": the bytes read have MD5 "
                 + digest
                 + " but the source lists "
-                + entry.md5);
+                + listedMd5);
       }
       Staged last = forward(first, route, name, entry.size, options, staged);
       String dstKey = destinationLocation.keyOf(entry.key);

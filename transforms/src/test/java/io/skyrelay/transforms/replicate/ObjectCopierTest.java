@@ -125,6 +125,23 @@ class ObjectCopierTest {
   }
 
   @Test
+  void aListedMd5ThatTheReadDoesNotConfirmIsNotPromised() throws IOException {
+    // S3 objects encrypted with SSE-KMS or SSE-C list with an ETag shaped like an MD5 that is not
+    // one; only the GET says so. Promising it would make every copy of them fail.
+    LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
+    LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
+    byte[] data = "encrypted at rest".getBytes();
+    WriteResult w = putWithMetadata(src, data);
+    ObjectEntry listed =
+        new ObjectEntry("k", data.length, w.etag(), "0123456789abcdef0123456789abcdef", 0);
+    new ObjectCopier(src, location(tmp.resolve("a")), dst, location(tmp.resolve("b")), false)
+        .copyWhole(listed);
+    try (InputStream in = dst.read("k", null, null)) {
+      assertArrayEquals(data, in.readAllBytes());
+    }
+  }
+
+  @Test
   void bytesCorruptedOnTheWayFromTheSourceAreRefusedByALocalDestination() {
     LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
     byte[] data = new byte[10_000];
