@@ -42,6 +42,12 @@ class ObjectCopierTest {
         StoreUri.parse(dir.toUri().toString()), StoreSettings.EMPTY, "local:test");
   }
 
+  /** A copier from the store in folder "a" to the one in folder "b". */
+  private ObjectCopier copier(ObjectStore src, ObjectStore dst, boolean serverSide) {
+    return new ObjectCopier(
+        src, location(tmp.resolve("a")), dst, location(tmp.resolve("b")), serverSide);
+  }
+
   /** Writes {@code data} as "k" with a content type and one metadata entry. */
   private static WriteResult putWithMetadata(LocalObjectStore store, byte[] data) {
     return store.put(
@@ -57,8 +63,7 @@ class ObjectCopierTest {
     LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
     byte[] data = "hello replica".getBytes();
     WriteResult w = putWithMetadata(src, data);
-    ObjectCopier copier =
-        new ObjectCopier(src, location(tmp.resolve("a")), dst, location(tmp.resolve("b")), false);
+    ObjectCopier copier = copier(src, dst, false);
     ObjectEntry entry = ObjectEntry.of(src.head("k"), "");
     assertEquals("streamed", copier.copyWhole(entry).method());
     ObjectInfo copy = dst.head("k");
@@ -75,8 +80,7 @@ class ObjectCopierTest {
     LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
     byte[] data = "copied inside the store".getBytes();
     WriteResult w = putWithMetadata(src, data);
-    ObjectCopier copier =
-        new ObjectCopier(src, location(tmp.resolve("a")), dst, location(tmp.resolve("b")), true);
+    ObjectCopier copier = copier(src, dst, true);
     ObjectEntry entry = ObjectEntry.of(src.head("k"), "");
     assertEquals(entry.etag, entry.md5, "local disk's ETag is the MD5 of the content");
     assertEquals("server-side", copier.copyWhole(entry).method());
@@ -96,8 +100,7 @@ class ObjectCopierTest {
     src.put("k", new ByteArrayInputStream(new byte[] {1, 2}), 2, PutOptions.DEFAULT);
     ObjectEntry listed = ObjectEntry.of(src.head("k"), "");
     src.put("k", new ByteArrayInputStream(new byte[] {3, 4}), 2, PutOptions.DEFAULT);
-    ObjectCopier copier =
-        new ObjectCopier(src, location(tmp.resolve("a")), dst, location(tmp.resolve("b")), true);
+    ObjectCopier copier = copier(src, dst, true);
     assertThrows(PreconditionFailedException.class, () -> copier.copyWhole(listed));
     assertEquals(0, dst.listAllToList("").size());
   }
@@ -134,8 +137,7 @@ class ObjectCopierTest {
     WriteResult w = putWithMetadata(src, data);
     ObjectEntry listed =
         new ObjectEntry("k", data.length, w.etag(), "0123456789abcdef0123456789abcdef", 0);
-    new ObjectCopier(src, location(tmp.resolve("a")), dst, location(tmp.resolve("b")), false)
-        .copyWhole(listed);
+    copier(src, dst, false).copyWhole(listed);
     try (InputStream in = dst.read("k", null, null)) {
       assertArrayEquals(data, in.readAllBytes());
     }
@@ -148,13 +150,7 @@ class ObjectCopierTest {
     new java.util.Random(2).nextBytes(data);
     src.put("k", new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT);
     LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
-    ObjectCopier copier =
-        new ObjectCopier(
-            new CorruptingStore(src, Damage.ON_READ),
-            location(tmp.resolve("a")),
-            dst,
-            location(tmp.resolve("b")),
-            false);
+    ObjectCopier copier = copier(new CorruptingStore(src, Damage.ON_READ), dst, false);
     StoreException e =
         assertThrows(
             StoreException.class, () -> copier.copyWhole(ObjectEntry.of(src.head("k"), "")));
@@ -167,9 +163,7 @@ class ObjectCopierTest {
     byte[] data = new byte[10_000];
     new java.util.Random(1).nextBytes(data);
     src.put("k", new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT);
-    new ObjectCopier(
-            src, location(tmp.resolve("a")), destination, location(tmp.resolve("b")), false)
-        .copyWhole(ObjectEntry.of(src.head("k"), ""));
+    copier(src, destination, false).copyWhole(ObjectEntry.of(src.head("k"), ""));
   }
 
   /** Where {@link CorruptingStore} flips a bit. */
