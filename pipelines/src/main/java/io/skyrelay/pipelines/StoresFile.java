@@ -48,6 +48,7 @@ public final class StoresFile {
           "profile",
           "max-connections",
           "sign-payload",
+          "direct-requests",
           "connection-string",
           "account-key",
           "sas-token",

@@ -71,6 +71,8 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
   private final S3Client s3;
   private final String endpointIdentity;
   private final boolean ownsClient;
+  private final S3Wire wire;
+  private final AutoCloseable httpClient;
   private final Retrier retrier = Retrier.DEFAULT;
 
   /**
@@ -78,10 +80,33 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
    *     copy between each other server-side
    */
   public S3ObjectStore(String bucket, S3Client s3, String endpointIdentity, boolean ownsClient) {
+    this(bucket, s3, endpointIdentity, ownsClient, null, null);
+  }
+
+  /**
+   * @param wire sends the per-object requests without the SDK's request pipeline; null sends them
+   *     through {@code s3}
+   * @param httpClient closed with this store when it owns its client (the one {@code s3} and {@code
+   *     wire} share), or null
+   */
+  S3ObjectStore(
+      String bucket,
+      S3Client s3,
+      String endpointIdentity,
+      boolean ownsClient,
+      S3Wire wire,
+      AutoCloseable httpClient) {
     this.bucket = bucket;
     this.s3 = s3;
     this.endpointIdentity = endpointIdentity;
     this.ownsClient = ownsClient;
+    this.wire = wire != null && wire.handles(bucket) ? wire : null;
+    this.httpClient = httpClient;
+  }
+
+  /** Whether GET, HEAD, PUT, DELETE and CopyObject of single objects bypass the SDK pipeline. */
+  boolean sendsDirectRequests() {
+    return wire != null;
   }
 
   @Override
@@ -145,6 +170,14 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
   @Override
   public ObjectInfo head(String key) {
     checkKey(key);
+    if (wire != null) {
+      S3Wire.Response h =
+          retrier.call(
+              "head " + key,
+              () -> wire.head(bucket, key),
+              e -> translate(e, "reading metadata of", key));
+      return info(key, h, h.longHeader("Content-Length"));
+    }
     HeadObjectResponse h =
         retrier.call(
             "head " + key,
@@ -164,6 +197,13 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
 
   @Override
   public InputStream read(String key, ByteRange range, String ifMatch) {
+    if (wire != null) {
+      return open(key, range, ifMatch).stream();
+    }
+    return sdkRead(key, range, ifMatch);
+  }
+
+  private InputStream sdkRead(String key, ByteRange range, String ifMatch) {
     checkKey(key);
     return retrier.call(
         "read " + key,
@@ -183,8 +223,24 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
 
   @Override
   public ObjectContent open(String key, ByteRange range, String ifMatch) {
+    if (wire != null) {
+      checkKey(key);
+      S3Wire.Response r =
+          retrier.call(
+              "read " + key,
+              () ->
+                  wire.get(
+                      bucket,
+                      key,
+                      range == null ? null : range.httpHeader(),
+                      ifMatch == null ? null : quote(ifMatch)),
+              e -> translate(e, "reading", key));
+      long length = r.longHeader("Content-Length");
+      long size = range == null ? length : sizeFromContentRange(r.header("Content-Range"), length);
+      return new ObjectContent(info(key, r, size), r.body());
+    }
     ResponseInputStream<GetObjectResponse> in =
-        (ResponseInputStream<GetObjectResponse>) read(key, range, ifMatch);
+        (ResponseInputStream<GetObjectResponse>) sdkRead(key, range, ifMatch);
     GetObjectResponse r = in.response();
     String etag = unquote(r.eTag());
     long size =
@@ -204,6 +260,22 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
         in);
   }
 
+  private static ObjectInfo info(String key, S3Wire.Response r, long size) {
+    String etag = unquote(r.header("ETag"));
+    return new ObjectInfo(
+        key,
+        size,
+        etag,
+        r.lastModified(),
+        md5Of(
+            etag,
+            r.header("x-amz-server-side-encryption"),
+            r.header("x-amz-server-side-encryption-customer-algorithm")),
+        r.header("Content-Type"),
+        r.metadata(),
+        r.header("x-amz-storage-class"));
+  }
+
   private static long sizeFromContentRange(String contentRange, long fallback) {
     if (contentRange != null) {
       int slash = contentRange.lastIndexOf('/');
@@ -217,7 +289,24 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
   @Override
   public WriteResult put(String key, InputStream content, long length, PutOptions options) {
     checkKey(key);
+    String md5 =
+        options.md5() == null
+            ? null
+            : Base64.getEncoder().encodeToString(HexFormat.of().parseHex(options.md5()));
     try {
+      if (wire != null) {
+        String etag =
+            wire.put(
+                bucket,
+                key,
+                content,
+                length,
+                options.contentType(),
+                options.metadata(),
+                md5,
+                options.ifNoneMatch());
+        return new WriteResult(key, length, unquote(etag));
+      }
       var r =
           s3.putObject(
               b -> {
@@ -228,10 +317,9 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
                 if (options.ifNoneMatch()) {
                   b.ifNoneMatch("*");
                 }
-                if (options.md5() != null) {
+                if (md5 != null) {
                   // checked by the server: a body that differs is refused and nothing is written
-                  b.contentMD5(
-                      Base64.getEncoder().encodeToString(HexFormat.of().parseHex(options.md5())));
+                  b.contentMD5(md5);
                 }
               },
               RequestBody.fromInputStream(content, length));
@@ -249,7 +337,14 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
     checkKey(key);
     retrier.call(
         "delete " + key,
-        () -> s3.deleteObject(b -> b.bucket(bucket).key(key)),
+        () -> {
+          if (wire != null) {
+            wire.delete(bucket, key);
+          } else {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+          }
+          return null;
+        },
         e -> translate(e, "deleting", key));
   }
 
@@ -306,6 +401,49 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
     S3ObjectStore src = requireSameEndpoint(source);
     ObjectInfo srcInfo =
         extraMetadata == null || extraMetadata.isEmpty() ? null : src.head(sourceKey);
+    String etag;
+    if (wire != null && src.wire != null) {
+      Map<String, String> md = null;
+      if (srcInfo != null) {
+        md = new HashMap<>(srcInfo.metadata());
+        md.putAll(extraMetadata);
+      }
+      Map<String, String> replace = md;
+      etag =
+          unquote(
+              retrier.call(
+                  "copy " + sourceKey,
+                  () ->
+                      wire.copy(
+                          src.bucket,
+                          sourceKey,
+                          bucket,
+                          targetKey,
+                          ifMatch == null ? null : quote(ifMatch),
+                          replace,
+                          srcInfo == null ? null : srcInfo.contentType()),
+                  e ->
+                      translate(
+                          e, "copying s3://" + src.bucket + "/" + sourceKey + " to", targetKey)));
+    } else {
+      etag = sdkCopy(src, sourceKey, targetKey, ifMatch, extraMetadata, srcInfo);
+    }
+    if (srcInfo != null && ifMatch != null && ifMatch.equals(srcInfo.etag())) {
+      // The copy succeeded only if the source still had the ETag, so the size is the one read.
+      return new WriteResult(targetKey, srcInfo.size(), etag);
+    }
+    // CopyObject does not report the size; a caller that needs it asks (one request fewer per
+    // object when it does not).
+    return new WriteResult(targetKey, WriteResult.UNKNOWN_SIZE, etag);
+  }
+
+  private String sdkCopy(
+      S3ObjectStore src,
+      String sourceKey,
+      String targetKey,
+      String ifMatch,
+      Map<String, String> extraMetadata,
+      ObjectInfo srcInfo) {
     CopyObjectResponse r =
         retrier.call(
             "copy " + sourceKey,
@@ -329,14 +467,7 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
                       }
                     }),
             e -> translate(e, "copying s3://" + src.bucket + "/" + sourceKey + " to", targetKey));
-    String etag = unquote(r.copyObjectResult().eTag());
-    if (srcInfo != null && ifMatch != null && ifMatch.equals(srcInfo.etag())) {
-      // The copy succeeded only if the source still had the ETag, so the size is the one read.
-      return new WriteResult(targetKey, srcInfo.size(), etag);
-    }
-    // CopyObject does not report the size; a caller that needs it asks (one request fewer per
-    // object when it does not).
-    return new WriteResult(targetKey, WriteResult.UNKNOWN_SIZE, etag);
+    return unquote(r.copyObjectResult().eTag());
   }
 
   private S3ObjectStore requireSameEndpoint(ObjectStore source) {
@@ -630,6 +761,13 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
   public void close() {
     if (ownsClient) {
       s3.close();
+      if (httpClient != null) {
+        try {
+          httpClient.close();
+        } catch (Exception e) {
+          throw new StoreException("closing the HTTP client of s3://" + bucket + ": " + e, e);
+        }
+      }
     }
   }
 }

@@ -19,6 +19,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
@@ -44,6 +45,10 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  *   <li>{@code sign-payload}: default false: request bodies are not hashed into the signature, also
  *       over plain HTTP (see {@link UnsignedPayloadAuthScheme}); true has the SDK sign every body,
  *       at about a tenth more client CPU on small objects
+ *   <li>{@code direct-requests}: default true: GET, HEAD, PUT, DELETE and CopyObject of single
+ *       objects go straight through the SDK's HTTP client and signer (see {@link S3Wire}); false
+ *       sends them through the SDK client's full request pipeline. Ignored when {@code
+ *       sign-payload} is true.
  * </ul>
  */
 public final class S3ObjectStoreProvider implements ObjectStoreProvider {
@@ -107,7 +112,7 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
     }
     b.credentialsProvider(credentials);
     int maxConnections = settings.get("max-connections").map(Integer::parseInt).orElse(64);
-    b.httpClientBuilder(
+    SdkHttpClient http =
         ApacheHttpClient.builder()
             .maxConnections(maxConnections)
             // "Expect: 100-continue" costs a round trip per upload, and against servers that do
@@ -120,7 +125,10 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
             // after that fails with "the target server failed to respond", and an upload cannot
             // be retried from a stream that is already consumed. Retire idle connections first.
             .connectionMaxIdleTime(Duration.ofSeconds(10))
-            .socketTimeout(Duration.ofSeconds(60)));
+            .socketTimeout(Duration.ofSeconds(60))
+            .build();
+    // Given as a built client, the SDK does not close it: the store does.
+    b.httpClient(http);
     // Retries of throttled and failed calls are done by the connector's Retrier, once, with
     // jitter; SDK retries on top of them would multiply the attempts.
     b.overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()));
@@ -128,11 +136,18 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
     // verification is done by the replication job, so only send checksums where S3 requires them.
     b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
     b.responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-    if (!settings.getBoolean("sign-payload", false)) {
+    boolean signPayload = settings.getBoolean("sign-payload", false);
+    if (!signPayload) {
       b.putAuthScheme(new UnsignedPayloadAuthScheme());
     }
+    Region region = region(settings, endpoint.isPresent());
+    boolean pathStyle = settings.getBoolean("path-style", endpoint.isPresent());
+    S3Wire wire =
+        !signPayload && settings.getBoolean("direct-requests", true)
+            ? new S3Wire(http, credentials, region, endpoint.orElse(null), pathStyle)
+            : null;
     return new S3ObjectStore(
-        uri.container(), b.build(), endpoint.orElse("aws") + "|" + identity, true);
+        uri.container(), b.build(), endpoint.orElse("aws") + "|" + identity, true, wire, http);
   }
 
   /** The region found without a setting, by whether the endpoint is custom; once per JVM. */

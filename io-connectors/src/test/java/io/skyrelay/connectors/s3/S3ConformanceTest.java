@@ -1,6 +1,7 @@
 package io.skyrelay.connectors.s3;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,16 +15,31 @@ import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
 import java.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
 
-/** The conformance suite for the S3 connector against S3Proxy, started in this JVM. */
+/**
+ * The conformance suite for the S3 connector against S3Proxy, started in this JVM, with the
+ * per-object requests sent directly (the default, {@link S3Wire}); {@link
+ * S3SdkPipelineConformanceTest} runs it again through the SDK client's pipeline.
+ */
 class S3ConformanceTest extends ObjectStoreConformanceTest {
 
   private S3ProxyServer server;
+
+  /** The {@code direct-requests} setting this suite runs with. */
+  protected boolean direct() {
+    return true;
+  }
 
   @Override
   protected ObjectStore openStore() throws Exception {
     server = S3ProxyServer.startInMemory();
     server.createBucket("conformance");
-    return ObjectStores.open("s3://conformance", server.settings());
+    return ObjectStores.open(
+        "s3://conformance", server.settings().with("direct-requests", String.valueOf(direct())));
+  }
+
+  @Test
+  void theRequestsTakeThePathThisSuiteIsFor() {
+    assertEquals(direct(), ((S3ObjectStore) store).sendsDirectRequests());
   }
 
   @Override
