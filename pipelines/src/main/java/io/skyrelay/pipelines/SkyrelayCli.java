@@ -8,6 +8,7 @@ import io.skyrelay.pipelines.plan.PlanCommand;
 import io.skyrelay.pipelines.replicate.ReplicateCommand;
 import io.skyrelay.pipelines.sync.LoadGenCommand;
 import io.skyrelay.pipelines.sync.SyncCommand;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -74,6 +75,11 @@ public final class SkyrelayCli implements Runnable {
     // the command line is parsed and the job built. Opening a store waits for it (the SDK keeps,
     // per thread, the first SHA-256 it gets, so no S3 client may sign anything before).
     NativeDigests.installInBackground();
+    // Beam's options registry reflects over every options interface on the class path when first
+    // used (about 0.4 s): also on a thread of its own. Whoever asks first waits for the other.
+    Thread options = new Thread(PipelineOptionsFactory::create, "pipeline-options-registry");
+    options.setDaemon(true);
+    options.start();
     System.exit(commandLine().execute(args));
   }
 }
