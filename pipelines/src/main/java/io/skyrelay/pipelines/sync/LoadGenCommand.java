@@ -43,6 +43,15 @@ public final class LoadGenCommand implements Callable<Integer> {
   String maxSize;
 
   @Option(
+      names = "--sizes",
+      defaultValue = "uniform",
+      description =
+          "How sizes are drawn between --min-size and --max-size: uniform (every size equally"
+              + " likely) or log-uniform (every order of magnitude equally likely: many small"
+              + " objects, few large ones).")
+  String sizes;
+
+  @Option(
       names = "--mix",
       defaultValue = "60,25,15",
       description = "Percent of creates, overwrites and deletes (default ${DEFAULT-VALUE}).")
@@ -98,7 +107,8 @@ public final class LoadGenCommand implements Callable<Integer> {
     double d = Double.parseDouble(parts[2]);
     double total = c + o + d;
     LoadGenerator generator =
-        new LoadGenerator(m.source(), cfg.kafka().bootstrapServers(), m.topic());
+        new LoadGenerator(m.source(), cfg.kafka().bootstrapServers(), m.topic())
+            .sizes(sizeDistribution(sizes));
     if (writeFirst) {
       long t0 = System.nanoTime();
       List<LoadGenerator.Written> written =
@@ -151,5 +161,15 @@ public final class LoadGenCommand implements Callable<Integer> {
         r.seconds(),
         r.rate());
     return SkyrelayCli.OK;
+  }
+
+  static LoadGenerator.SizeDistribution sizeDistribution(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "uniform" -> LoadGenerator.SizeDistribution.UNIFORM;
+      case "log-uniform", "loguniform" -> LoadGenerator.SizeDistribution.LOG_UNIFORM;
+      default ->
+          throw new IllegalArgumentException(
+              "--sizes takes uniform or log-uniform, not '" + name + "'");
+    };
   }
 }

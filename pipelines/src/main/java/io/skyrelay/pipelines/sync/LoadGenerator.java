@@ -52,6 +52,27 @@ public final class LoadGenerator {
     }
   }
 
+  /** How object sizes are drawn between the smallest and the largest. */
+  public enum SizeDistribution {
+    /** Every size equally likely: the mean is midway (0.5 MiB for 1 KiB to 1 MiB). */
+    UNIFORM,
+    /**
+     * Every order of magnitude equally likely, so small objects are many and large ones few, as in
+     * most object stores: for 1 KiB to 1 MiB the median is 32 KiB and the mean about 148 KiB.
+     */
+    LOG_UNIFORM;
+
+    long draw(SplittableRandom r, long min, long max) {
+      if (this == UNIFORM || min <= 0 || max <= min) {
+        return min + (long) (r.nextDouble() * (max - min));
+      }
+      double lo = Math.log(min);
+      return Math.min(max, (long) Math.exp(lo + r.nextDouble() * (Math.log(max) - lo)));
+    }
+  }
+
+  private SizeDistribution sizes = SizeDistribution.UNIFORM;
+
   private final StoreLocation source;
   private final String bootstrapServers;
   private final String topic;
@@ -104,12 +125,18 @@ public final class LoadGenerator {
   /** One object written ahead of its event: what its create notification says. */
   public record Written(String key, long size, String etag) {}
 
+  /** Draws object sizes this way from now on (uniform unless told). */
+  public LoadGenerator sizes(SizeDistribution distribution) {
+    this.sizes = distribution;
+    return this;
+  }
+
   /**
-   * Writes {@code objects} new objects (distinct keys under {@code load/first-}, sizes uniform in
-   * [{@code minSize}, {@code maxSize}]) as fast as {@code writers} side by side allow, and sends no
-   * event: {@link #sendCreates} sends their create notifications later. Separating the two measures
-   * the sync job's capacity without the cost of the writes, which in production happen on the
-   * source store's side, not on the machine that runs the job.
+   * Writes {@code objects} new objects (distinct keys under {@code load/first-}, sizes in [{@code
+   * minSize}, {@code maxSize}] drawn as set by {@link #sizes}) as fast as {@code writers} side by
+   * side allow, and sends no event: {@link #sendCreates} sends their create notifications later.
+   * Separating the two measures the sync job's capacity without the cost of the writes, which in
+   * production happen on the source store's side, not on the machine that runs the job.
    */
   public List<Written> writeFirst(int objects, long minSize, long maxSize, long seed, int writers)
       throws Exception {
@@ -127,7 +154,7 @@ public final class LoadGenerator {
                   try (ObjectStore store = source.open()) {
                     for (int i = writer; i < objects; i += n) {
                       String key = source.keyOf("load/first-" + seed + "-" + i);
-                      long size = minSize + (long) (r.nextDouble() * (maxSize - minSize));
+                      long size = sizes.draw(r, minSize, maxSize);
                       out[i] = new Written(key, size, put(store, key, r.nextLong(), size));
                     }
                   }
@@ -205,7 +232,7 @@ public final class LoadGenerator {
         double roll = r.nextDouble();
         byte[] event;
         if (!exists[slot] || roll < s.createShare() + s.overwriteShare()) {
-          long size = s.minSize() + (long) (r.nextDouble() * (s.maxSize() - s.minSize()));
+          long size = sizes.draw(r, s.minSize(), s.maxSize());
           String etag = put(store, key, r.nextLong(), size);
           exists[slot] = true;
           event = event(source.uri().container(), key, "ObjectCreated:Put", size, etag);

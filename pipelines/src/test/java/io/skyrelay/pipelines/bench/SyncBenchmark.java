@@ -98,7 +98,12 @@ public final class SyncBenchmark {
       StoreLocation source =
           new StoreLocation(StoreUri.parse(sourceUri), sourceSettings, "local:bench");
       int events = (int) (rate * seconds);
-      LoadGenerator generator = new LoadGenerator(source, kafka.getBrokersAsString(), topic);
+      LoadGenerator generator =
+          new LoadGenerator(source, kafka.getBrokersAsString(), topic)
+              .sizes(
+                  "log-uniform".equals(System.getProperty("sizes"))
+                      ? LoadGenerator.SizeDistribution.LOG_UNIFORM
+                      : LoadGenerator.SizeDistribution.UNIFORM);
       List<LoadGenerator.Written> written =
           WRITE_FIRST ? generator.writeFirst(events, minSize, maxSize, round, WRITERS) : null;
       long start = System.nanoTime();
