@@ -300,7 +300,9 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     Path t = tmp.resolve(UUID.randomUUID() + ".json");
     Files.write(t, json);
     Path m = metaOf(key);
-    Files.createDirectories(m.getParent());
+    if (!Files.isDirectory(m.getParent())) {
+      Files.createDirectories(m.getParent());
+    }
     Files.move(t, m, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
@@ -499,7 +501,11 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
 
   private void createParents(String key, Path file) throws IOException {
     try {
-      Files.createDirectories(file.getParent());
+      // createDirectories on a folder that exists throws and catches an exception on the way
+      // (a stack trace per object written); most writes go to a folder that is already there.
+      if (!Files.isDirectory(file.getParent())) {
+        Files.createDirectories(file.getParent());
+      }
     } catch (FileAlreadyExistsException e) {
       throw new InvalidKeyException(
           "cannot write "
