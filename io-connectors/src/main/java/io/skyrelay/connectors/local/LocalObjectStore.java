@@ -102,21 +102,30 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
   }
 
   /**
-   * Whether an extended attribute can be set on {@code dir}: ext4, XFS, Btrfs and most others keep
-   * them; some file systems (older tmpfs, FAT, some network mounts) do not.
+   * Whether an extended attribute can be set on a file in {@code dir}: ext4, XFS, Btrfs and most
+   * others keep them; some file systems (older tmpfs, FAT, some network mounts) do not. The probe
+   * is a file of its own: the workers of a job open the same folder at the same moment, and probes
+   * of one shared file would undo each other.
    */
   private static boolean attributesWork(Path dir) {
-    UserDefinedFileAttributeView view =
-        Files.getFileAttributeView(dir, UserDefinedFileAttributeView.class);
-    if (view == null) {
+    Path probe;
+    try {
+      probe = Files.createTempFile(dir, "xattr-probe-", ".tmp");
+    } catch (IOException e) {
       return false;
     }
     try {
+      UserDefinedFileAttributeView view =
+          Files.getFileAttributeView(probe, UserDefinedFileAttributeView.class);
+      if (view == null) {
+        return false;
+      }
       view.write(ATTRIBUTE, ByteBuffer.wrap(new byte[] {'{', '}'}));
-      view.delete(ATTRIBUTE);
       return true;
     } catch (IOException | RuntimeException e) {
       return false;
+    } finally {
+      deleteQuietly(probe);
     }
   }
 

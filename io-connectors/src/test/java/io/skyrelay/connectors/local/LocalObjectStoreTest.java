@@ -17,9 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,5 +152,41 @@ class LocalObjectStoreTest {
     Files.writeString(root.resolve("f"), "changed by hand");
     assertFalse(etag.equals(store.head("f").etag()));
     assertEquals(null, store.head("f").md5());
+  }
+
+  /**
+   * Each worker of a job opens the same destination folder, at the same moment. Whether the file
+   * system keeps extended attributes is a fact of the folder: every one of them must find the same
+   * answer (they once probed one shared folder's attribute, and a worker whose probe collided with
+   * another's fell back to a second file per object).
+   */
+  @Test
+  void storesOpenedSideBySideOnOneFolderAllFindTheSameAnswer() throws Exception {
+    boolean expected = new LocalObjectStore(root).keepsMetadataInAttributes();
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < 50; round++) {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> answers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          answers.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return new LocalObjectStore(root).keepsMetadataInAttributes();
+                  }));
+        }
+        go.countDown();
+        for (Future<Boolean> a : answers) {
+          assertEquals(expected, a.get(), "round " + round);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (var left = Files.list(root.resolve(".skyrelay/tmp"))) {
+      assertEquals(0, left.count(), "the probes left files behind");
+    }
   }
 }
