@@ -171,12 +171,13 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
   public ObjectInfo head(String key) {
     checkKey(key);
     if (wire != null) {
-      S3Wire.Response h =
-          retrier.call(
-              "head " + key,
-              () -> wire.head(bucket, key),
-              e -> translate(e, "reading metadata of", key));
-      return info(key, h, h.longHeader("Content-Length"));
+      return retrier.call(
+          "head " + key,
+          () -> {
+            S3Wire.Response h = wire.head(bucket, key);
+            return info(key, h, h.longHeader("Content-Length"));
+          },
+          e -> translate(e, "reading metadata of", key));
     }
     HeadObjectResponse h =
         retrier.call(
@@ -225,19 +226,26 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
   public ObjectContent open(String key, ByteRange range, String ifMatch) {
     if (wire != null) {
       checkKey(key);
-      S3Wire.Response r =
-          retrier.call(
-              "read " + key,
-              () ->
-                  wire.get(
-                      bucket,
-                      key,
-                      range == null ? null : range.httpHeader(),
-                      ifMatch == null ? null : quote(ifMatch)),
-              e -> translate(e, "reading", key));
-      long length = r.longHeader("Content-Length");
-      long size = range == null ? length : sizeFromContentRange(r.header("Content-Range"), length);
-      return new ObjectContent(info(key, r, size), r.body());
+      return retrier.call(
+          "read " + key,
+          () -> {
+            S3Wire.Response r =
+                wire.get(
+                    bucket,
+                    key,
+                    range == null ? null : range.httpHeader(),
+                    ifMatch == null ? null : quote(ifMatch));
+            try {
+              long length = r.longHeader("Content-Length");
+              long size =
+                  range == null ? length : sizeFromContentRange(r.header("Content-Range"), length);
+              return new ObjectContent(info(key, r, size), r.body());
+            } catch (RuntimeException e) {
+              r.body().close();
+              throw e;
+            }
+          },
+          e -> translate(e, "reading", key));
     }
     ResponseInputStream<GetObjectResponse> in =
         (ResponseInputStream<GetObjectResponse>) sdkRead(key, range, ifMatch);

@@ -135,9 +135,17 @@ final class S3Wire {
       return headers.firstMatchingHeader(name).orElse(null);
     }
 
-    Long longHeader(String name) {
+    /** A numeric header S3 always sends; a reply without it is refused as the SDK would. */
+    long longHeader(String name) {
       String v = header(name);
-      return v == null ? null : Long.parseLong(v.trim());
+      if (v == null) {
+        throw SdkClientException.create("the store's reply has no " + name + " header");
+      }
+      try {
+        return Long.parseLong(v.trim());
+      } catch (NumberFormatException e) {
+        throw SdkClientException.create("the store's reply has " + name + ": " + v, e);
+      }
     }
 
     Instant lastModified() {
