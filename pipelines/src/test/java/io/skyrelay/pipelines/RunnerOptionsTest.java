@@ -52,16 +52,21 @@ class RunnerOptionsTest {
         Thread.sleep(100);
       }
       assertTrue(STORED.get() > 0, "the job never stored its state");
-      // Three checkpoints of 6 MiB. In the JobManager's memory (limit 5 MiB) each one fails, the
-      // job restarts from before the state existed, and the function stores it again. (The
-      // first checkpoint comes after 2 s: the test's counting source declines a checkpoint taken
-      // right after it starts, "cannot encode a null Instant", a restart of its own.)
+      // Checkpoints of 6 MiB every 2 s. Kept in the JobManager's memory (limit 5 MiB) each one
+      // fails, the job restarts from before the state existed, and the function stores it again,
+      // so the count keeps growing. The test's counting source may cost one restart of its own
+      // at the start (it declines a checkpoint taken before its first element, "cannot encode a
+      // null Instant"; on a loaded machine that can happen), so the count may settle at 2, but
+      // it must settle.
       Thread.sleep(7_000);
+      int settled = STORED.get();
+      Thread.sleep(6_000);
       assertEquals(
-          1,
+          settled,
           STORED.get(),
           "the state was lost and written again: checkpoints of large state failed"
               + " on the embedded cluster");
+      assertTrue(settled <= 2, "the state was stored " + settled + " times");
     } finally {
       job.cancel();
     }
