@@ -409,33 +409,32 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
     S3ObjectStore src = requireSameEndpoint(source);
     ObjectInfo srcInfo =
         extraMetadata == null || extraMetadata.isEmpty() ? null : src.head(sourceKey);
-    String etag;
-    if (wire != null && src.wire != null) {
-      Map<String, String> md = null;
-      if (srcInfo != null) {
-        md = new HashMap<>(srcInfo.metadata());
-        md.putAll(extraMetadata);
-      }
-      Map<String, String> replace = md;
-      etag =
-          unquote(
-              retrier.call(
-                  "copy " + sourceKey,
-                  () ->
-                      wire.copy(
-                          src.bucket,
-                          sourceKey,
-                          bucket,
-                          targetKey,
-                          ifMatch == null ? null : quote(ifMatch),
-                          replace,
-                          srcInfo == null ? null : srcInfo.contentType()),
-                  e ->
-                      translate(
-                          e, "copying s3://" + src.bucket + "/" + sourceKey + " to", targetKey)));
-    } else {
-      etag = sdkCopy(src, sourceKey, targetKey, ifMatch, extraMetadata, srcInfo);
+    // Extra metadata replaces the source's: its metadata and content type, with the extra added.
+    Map<String, String> replace = null;
+    if (srcInfo != null) {
+      replace = new HashMap<>(srcInfo.metadata());
+      replace.putAll(extraMetadata);
     }
+    Map<String, String> metadata = replace;
+    String contentType = srcInfo == null ? null : srcInfo.contentType();
+    String etag =
+        unquote(
+            retrier.call(
+                "copy " + sourceKey,
+                () ->
+                    wire != null && src.wire != null
+                        ? wire.copy(
+                            src.bucket,
+                            sourceKey,
+                            bucket,
+                            targetKey,
+                            ifMatch == null ? null : quote(ifMatch),
+                            metadata,
+                            contentType)
+                        : sdkCopy(src, sourceKey, targetKey, ifMatch, metadata, contentType),
+                e ->
+                    translate(
+                        e, "copying s3://" + src.bucket + "/" + sourceKey + " to", targetKey)));
     if (srcInfo != null && ifMatch != null && ifMatch.equals(srcInfo.etag())) {
       // The copy succeeded only if the source still had the ETag, so the size is the one read.
       return new WriteResult(targetKey, srcInfo.size(), etag);
@@ -445,37 +444,32 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
     return new WriteResult(targetKey, WriteResult.UNKNOWN_SIZE, etag);
   }
 
+  /** CopyObject through the SDK client; returns the ETag as the store sent it. */
   private String sdkCopy(
       S3ObjectStore src,
       String sourceKey,
       String targetKey,
       String ifMatch,
-      Map<String, String> extraMetadata,
-      ObjectInfo srcInfo) {
+      Map<String, String> replaceMetadata,
+      String contentType) {
     CopyObjectResponse r =
-        retrier.call(
-            "copy " + sourceKey,
-            () ->
-                s3.copyObject(
-                    b -> {
-                      b.sourceBucket(src.bucket)
-                          .sourceKey(sourceKey)
-                          .destinationBucket(bucket)
-                          .destinationKey(targetKey);
-                      if (ifMatch != null) {
-                        b.copySourceIfMatch(quote(ifMatch));
-                      }
-                      if (srcInfo != null) {
-                        Map<String, String> md = new HashMap<>(srcInfo.metadata());
-                        md.putAll(extraMetadata);
-                        b.metadataDirective(MetadataDirective.REPLACE).metadata(md);
-                        if (srcInfo.contentType() != null) {
-                          b.contentType(srcInfo.contentType());
-                        }
-                      }
-                    }),
-            e -> translate(e, "copying s3://" + src.bucket + "/" + sourceKey + " to", targetKey));
-    return unquote(r.copyObjectResult().eTag());
+        s3.copyObject(
+            b -> {
+              b.sourceBucket(src.bucket)
+                  .sourceKey(sourceKey)
+                  .destinationBucket(bucket)
+                  .destinationKey(targetKey);
+              if (ifMatch != null) {
+                b.copySourceIfMatch(quote(ifMatch));
+              }
+              if (replaceMetadata != null) {
+                b.metadataDirective(MetadataDirective.REPLACE).metadata(replaceMetadata);
+                if (contentType != null) {
+                  b.contentType(contentType);
+                }
+              }
+            });
+    return r.copyObjectResult().eTag();
   }
 
   private S3ObjectStore requireSameEndpoint(ObjectStore source) {

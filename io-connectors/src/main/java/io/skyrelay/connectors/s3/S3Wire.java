@@ -67,8 +67,7 @@ final class S3Wire {
   private final Region region;
   private final String endpointOverride;
   private final boolean pathStyle;
-  private final String scheme;
-  private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+  private final AwsV4HttpSigner signer = new UnsignedPayloadAuthScheme().signer();
   private final Map<String, URI> bucketUrls = new ConcurrentHashMap<>();
 
   S3Wire(
@@ -82,7 +81,6 @@ final class S3Wire {
     this.region = region;
     this.endpointOverride = endpointOverride;
     this.pathStyle = pathStyle;
-    this.scheme = endpointOverride == null ? "https" : URI.create(endpointOverride).getScheme();
   }
 
   /**
@@ -297,13 +295,9 @@ final class S3Wire {
 
   private SdkHttpFullRequest.Builder request(SdkHttpMethod method, String bucket, String key) {
     URI base = bucketUrl(bucket);
-    // Built as HTTPS, the SDK's signer leaves the body unsigned (UNSIGNED-PAYLOAD) whatever the
-    // real scheme; execute() puts the real scheme back after signing (the signature does not
-    // cover it). See UnsignedPayloadAuthScheme.
     return SdkHttpFullRequest.builder()
         .method(method)
         .uri(base)
-        .protocol("https")
         .encodedPath(base.getRawPath() + "/" + SdkHttpUtils.urlEncodeIgnoreSlashes(key))
         .putHeader("User-Agent", USER_AGENT);
   }
@@ -332,9 +326,6 @@ final class S3Wire {
                           .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
                           .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false))
               .request();
-      if (!"https".equals(scheme)) {
-        signed = signed.toBuilder().protocol(scheme).build();
-      }
     } catch (RuntimeException e) {
       throw e instanceof SdkClientException sce
           ? sce
