@@ -309,9 +309,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     Path t = tmp.resolve(UUID.randomUUID() + ".json");
     Files.write(t, json);
     Path m = metaOf(key);
-    if (!Files.isDirectory(m.getParent())) {
-      Files.createDirectories(m.getParent());
-    }
+    ensureFolder(m.getParent());
     Files.move(t, m, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
@@ -508,13 +506,20 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     return new WriteResult(key, size, md5Hex);
   }
 
+  /**
+   * {@link Files#createDirectories} where the folder is missing. On a folder that exists it throws
+   * and catches an exception on the way (a stack trace per object written), and most writes go to a
+   * folder that is already there.
+   */
+  private static void ensureFolder(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+    }
+  }
+
   private void createParents(String key, Path file) throws IOException {
     try {
-      // createDirectories on a folder that exists throws and catches an exception on the way
-      // (a stack trace per object written); most writes go to a folder that is already there.
-      if (!Files.isDirectory(file.getParent())) {
-        Files.createDirectories(file.getParent());
-      }
+      ensureFolder(file.getParent());
     } catch (FileAlreadyExistsException e) {
       throw new InvalidKeyException(
           "cannot write "
