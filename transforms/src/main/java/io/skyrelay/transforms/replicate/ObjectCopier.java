@@ -156,13 +156,22 @@ public final class ObjectCopier {
   }
 
   /**
-   * The listed MD5 of {@code entry} where the read of the object ({@code read}) reports the same,
-   * else {@code null}. A listing can take an ETag for an MD5 when it is not one: S3 objects
-   * encrypted with SSE-KMS or SSE-C look like single-request uploads in a listing, and only a HEAD
-   * or GET tells them apart.
+   * The MD5 the bytes of {@code entry} must have, where the read of the object ({@code read})
+   * confirms it, else {@code null}:
+   *
+   * <ul>
+   *   <li>a listed MD5, where the read reports the same. A listing can take an ETag for an MD5 when
+   *       it is not one: S3 objects encrypted with SSE-KMS or SSE-C look like single-request
+   *       uploads in a listing, and only a HEAD or GET tells them apart;
+   *   <li>without a listed MD5 (an entry made from a change event), the MD5 the read reports where
+   *       it is the ETag the read was conditional on: the content of exactly that version.
+   * </ul>
    */
   static String confirmedMd5(ObjectEntry entry, ObjectInfo read) {
-    return entry.md5 != null && entry.md5.equals(read.md5()) ? entry.md5 : null;
+    if (entry.md5 != null) {
+      return entry.md5.equals(read.md5()) ? entry.md5 : null;
+    }
+    return read.md5() != null && read.md5().equals(entry.etag) ? read.md5() : null;
   }
 
   private void verify(String dstKey, String listedMd5, long size, String digest, WriteResult w) {

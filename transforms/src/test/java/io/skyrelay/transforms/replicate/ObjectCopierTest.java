@@ -158,6 +158,25 @@ class ObjectCopierTest {
     assertThrows(ObjectNotFoundException.class, () -> dst.head("k"), "damaged bytes were stored");
   }
 
+  @Test
+  void bytesCorruptedOnTheWayFromTheSourceOfAChangeEventAreRefusedByALocalDestination() {
+    // The sync job copies what an event names: its ETag, no listed MD5. The read, conditional on
+    // that ETag, says it is the content's MD5; the bytes that arrive must have it.
+    LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
+    byte[] data = new byte[10_000];
+    new java.util.Random(3).nextBytes(data);
+    WriteResult w = src.put("k", new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT);
+    LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
+    ObjectCopier copier = copier(new CorruptingStore(src, Damage.ON_READ), dst, false);
+    ObjectEntry fromEvent = new ObjectEntry("k", data.length, w.etag(), null, 0);
+    StoreException e = assertThrows(StoreException.class, () -> copier.copyWhole(fromEvent));
+    assertTrue(e.getMessage().contains("MD5"), e.getMessage());
+    assertThrows(ObjectNotFoundException.class, () -> dst.head("k"), "damaged bytes were stored");
+    // undamaged, the same entry copies
+    copier(src, dst, false).copyWhole(fromEvent);
+    assertEquals(w.etag(), dst.head("k").etag());
+  }
+
   private void copyThrough(ObjectStore destination) {
     LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
     byte[] data = new byte[10_000];
