@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -450,11 +451,15 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
       if (options.md5() != null && !options.md5().equalsIgnoreCase(md5Hex)) {
         throw options.md5Mismatch(key, md5Hex);
       }
-      return commit(key, file, t, md5Hex, options);
+      WriteResult result = commit(key, file, t, md5Hex, options);
+      t = null; // in place
+      return result;
     } catch (IOException e) {
       throw translate("writing " + key, e);
     } finally {
-      deleteQuietly(t);
+      if (t != null) {
+        deleteQuietly(t);
+      }
     }
   }
 
@@ -477,26 +482,32 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     return total;
   }
 
-  /** Moves a complete temporary file into place and records its metadata. */
+  /**
+   * Moves a complete temporary file into place and records its metadata; the temporary file is gone
+   * when this returns normally.
+   */
   private WriteResult commit(String key, Path file, Path t, String md5Hex, PutOptions options)
       throws IOException {
-    long size = Files.size(t);
-    long mtime = Files.getLastModifiedTime(t).toMillis();
+    BasicFileAttributes written = Files.readAttributes(t, BasicFileAttributes.class);
+    long size = written.size();
+    long mtime = written.lastModifiedTime().toMillis();
     byte[] json =
         new Sidecar(options.contentType(), options.metadata(), md5Hex, size, mtime).toJson();
     // Set before the rename, the attribute becomes visible with the bytes (setting it changes the
     // file's ctime, not the modification time the metadata records).
     boolean inAttribute = writeAttribute(t, json);
-    createParents(key, file);
-    if (options.ifNoneMatch()) {
-      try {
-        Files.createLink(file, t); // link(2) fails if the name exists: an atomic create-if-absent
-      } catch (FileAlreadyExistsException e) {
+    try {
+      place(key, file, t, options.ifNoneMatch());
+    } catch (FileSystemException e) {
+      if (options.ifNoneMatch() && e instanceof FileAlreadyExistsException) {
+        createParents(key, file); // a folder of that name is not an object that exists
         throw new PreconditionFailedException(
             "object " + key + " already exists and the write asked for If-None-Match: *");
       }
-    } else {
-      Files.move(t, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      // Most writes go to a folder that exists: its parents are only looked at when the rename
+      // fails (a missing folder, or a name on the way that is an object or a folder).
+      createParents(key, file);
+      place(key, file, t, options.ifNoneMatch());
     }
     if (inAttribute) {
       Files.deleteIfExists(metaOf(key)); // a sidecar left by an earlier write would be stale
@@ -504,6 +515,16 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
       writeSidecar(key, json);
     }
     return new WriteResult(key, size, md5Hex);
+  }
+
+  /** Renames or, for a create-if-absent, links {@code t} to {@code file}. */
+  private static void place(String key, Path file, Path t, boolean ifNoneMatch) throws IOException {
+    if (ifNoneMatch) {
+      Files.createLink(file, t); // link(2) fails if the name exists: an atomic create-if-absent
+      deleteQuietly(t);
+    } else {
+      Files.move(t, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   /**

@@ -48,6 +48,39 @@ class LocalObjectStoreTest {
   }
 
   @Test
+  void namesThatAreBothObjectAndFolderAreRefusedAndNewFoldersAreMade() throws IOException {
+    LocalObjectStore store = new LocalObjectStore(root);
+    byte[] one = {1};
+    store.put("a", new ByteArrayInputStream(one), 1, PutOptions.DEFAULT);
+    store.put("d/e/f/g", new ByteArrayInputStream(one), 1, PutOptions.DEFAULT);
+    assertEquals(1, store.head("d/e/f/g").size(), "missing folders are made");
+
+    InvalidKeyException under =
+        assertThrows(
+            InvalidKeyException.class,
+            () -> store.put("a/b", new ByteArrayInputStream(one), 1, PutOptions.DEFAULT));
+    assertTrue(under.getMessage().contains("a is an object"), under.getMessage());
+    for (PutOptions options : List.of(PutOptions.DEFAULT, PutOptions.DEFAULT.withIfNoneMatch())) {
+      InvalidKeyException over =
+          assertThrows(
+              InvalidKeyException.class,
+              () -> store.put("d/e", new ByteArrayInputStream(one), 1, options));
+      assertTrue(over.getMessage().contains("objects exist under d/e/"), over.getMessage());
+    }
+    assertThrows(
+        io.skyrelay.connectors.PreconditionFailedException.class,
+        () ->
+            store.put("a", new ByteArrayInputStream(one), 1, PutOptions.DEFAULT.withIfNoneMatch()));
+    store.put("new", new ByteArrayInputStream(one), 1, PutOptions.DEFAULT.withIfNoneMatch());
+    try (var left = Files.list(root.resolve(".skyrelay/tmp"))) {
+      assertEquals(
+          List.of(),
+          left.filter(f -> !f.getFileName().toString().startsWith("xattr-probe")).toList(),
+          "no temporary file is left behind");
+    }
+  }
+
+  @Test
   void aFailedWriteLeavesTheOldObjectWhole() throws IOException {
     LocalObjectStore store = new LocalObjectStore(root);
     byte[] old = "old content".getBytes(StandardCharsets.UTF_8);
