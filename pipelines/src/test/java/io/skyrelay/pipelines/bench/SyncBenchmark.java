@@ -48,8 +48,9 @@ public final class SyncBenchmark {
     kafka.afterPropertiesSet();
     S3ProxyServer s3 = S3ProxyServer.startOnDisk(work.resolve("s3"));
     System.out.println(
-        "| store | offered events/s | events sent | applied | sustained applied/s | lag p50 ms | lag p99 ms |");
-    System.out.println("|---|---|---|---|---|---|---|");
+        "| store | offered events/s | events sent | applied | sustained applied/s | lag p50 ms | lag p99 ms"
+            + " | CPU µs/event: copy threads | source server | whole process |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     List<String> plan = new java.util.ArrayList<>(List.of(rates));
     if (WARMUP > 0) {
       plan.add(0, "warmup:" + rates[0]);
@@ -107,6 +108,8 @@ public final class SyncBenchmark {
       List<LoadGenerator.Written> written =
           WRITE_FIRST ? generator.writeFirst(events, minSize, maxSize, round, WRITERS) : null;
       long start = System.nanoTime();
+      CpuTime cpuAtStart = CpuTime.now();
+      CpuTime cpuAtLastChange = cpuAtStart;
       LoadGenerator.Report report =
           WRITE_FIRST
               ? generator.sendCreates(written, rate)
@@ -124,6 +127,7 @@ public final class SyncBenchmark {
         if (now != last) {
           last = now;
           lastChange = System.nanoTime();
+          cpuAtLastChange = CpuTime.now();
         }
       }
       double elapsed = (lastChange - start) / 1e9;
@@ -136,16 +140,22 @@ public final class SyncBenchmark {
             LagRecorder.percentile(99));
         continue;
       }
+      // ns in all -> µs per event. The copy threads are the sync job's; the S3Proxy threads serve
+      // the source, a remote service in a real deployment, here on the same two cores.
+      double perEvent = 1e-3 / Math.max(1, LagRecorder.count());
       System.out.printf(
           Locale.ROOT,
-          "| %s | %.0f | %,d | %,d | %.0f | %d | %d |%n",
+          "| %s | %.0f | %,d | %,d | %.0f | %d | %d | %.0f | %.0f | %.0f |%n",
           WRITE_FIRST ? "s3, written first" : "s3",
           report.rate(),
           report.eventsSent(),
           LagRecorder.count(),
           LagRecorder.count() / elapsed,
           LagRecorder.percentile(50),
-          LagRecorder.percentile(99));
+          LagRecorder.percentile(99),
+          cpuAtLastChange.threadsSince(cpuAtStart, "apply-changes") * perEvent,
+          cpuAtLastChange.threadsSince(cpuAtStart, "S3Proxy") * perEvent,
+          (cpuAtLastChange.process() - cpuAtStart.process()) * perEvent);
     }
     s3.close();
     kafka.destroy();
@@ -154,5 +164,42 @@ public final class SyncBenchmark {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
     System.exit(0);
+  }
+
+  /**
+   * CPU time (ns) of the threads alive now, by thread, and of this whole process (the job, the
+   * store, the broker and the load generator).
+   */
+  record CpuTime(Map<Thread, Long> threads, long process) {
+    static CpuTime now() {
+      java.lang.management.ThreadMXBean mx =
+          java.lang.management.ManagementFactory.getThreadMXBean();
+      Map<Thread, Long> threads = new java.util.HashMap<>();
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        long ns = mx.getThreadCpuTime(t.getId());
+        if (ns >= 0) { // else ended meanwhile
+          threads.put(t, ns);
+        }
+      }
+      long process =
+          ((com.sun.management.OperatingSystemMXBean)
+                  java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+              .getProcessCpuTime();
+      return new CpuTime(threads, process);
+    }
+
+    /**
+     * What the threads whose names start with {@code prefix} used since {@code earlier}: threads
+     * that ended in between are not counted (the pools that matter live as long as a round).
+     */
+    long threadsSince(CpuTime earlier, String prefix) {
+      long ns = 0;
+      for (Map.Entry<Thread, Long> e : threads.entrySet()) {
+        if (e.getKey().getName().startsWith(prefix)) {
+          ns += e.getValue() - earlier.threads.getOrDefault(e.getKey(), 0L);
+        }
+      }
+      return ns;
+    }
   }
 }
