@@ -108,7 +108,8 @@ public record RouteSetup(
         spec.maxDelete(),
         spec.threads(),
         serverSide,
-        routing);
+        routing,
+        spec.keys());
   }
 
   /** Link speeds between every pair of the job's region labels, and each region's egress cap. */

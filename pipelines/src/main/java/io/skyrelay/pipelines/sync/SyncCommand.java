@@ -224,14 +224,17 @@ public final class SyncCommand implements Callable<Integer> {
       System.out.println("reconciling " + m.name() + ": " + m.source() + " -> " + m.replicas());
       ReplicationSpec spec =
           new ReplicationSpec(
-              m.source(),
-              m.replicas(),
-              ReplicationSpec.DEFAULT_CHUNK_SIZE,
-              DiffMode.AUTO,
-              m.propagateDelete(),
-              maxDelete,
-              16,
-              true);
+                  m.source(),
+                  m.replicas(),
+                  ReplicationSpec.DEFAULT_CHUNK_SIZE,
+                  DiffMode.AUTO,
+                  m.propagateDelete(),
+                  maxDelete,
+                  16,
+                  true)
+              // the keys the streaming job syncs, no others: excluded keys are neither copied nor
+              // deleted at the replicas
+              .withKeys(m.filter());
       ReplicationSummary s =
           ReplicateJob.run(
               spec,

@@ -1,13 +1,16 @@
 package io.skyrelay.transforms.replicate;
 
+import io.skyrelay.transforms.values.KeyFilter;
 import io.skyrelay.transforms.values.ObjectEntry;
 import io.skyrelay.transforms.values.ObjectResult;
 import org.apache.beam.sdk.extensions.avro.io.AvroIO;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -79,14 +82,19 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
       }
     } else {
       PCollection<ObjectEntry> source =
-          begin.apply("ReadManifest", AvroIO.read(ObjectEntry.class).from(manifestIn));
+          begin
+              .apply("ReadManifest", AvroIO.read(ObjectEntry.class).from(manifestIn))
+              .apply("SourceKeys", Filter.by(new InJob(spec.keys())));
       if (manifestOut != null) {
         writeManifest(source);
       }
       PCollectionList<ObjectEntry> listings = PCollectionList.of(source);
       for (int d = 0; d < spec.destinations().size(); d++) {
         listings =
-            listings.and(begin.apply("ListDestination" + d, ListLocation.of(spec.destination(d))));
+            listings.and(
+                begin
+                    .apply("ListDestination" + d, ListLocation.of(spec.destination(d)))
+                    .apply("DestinationKeys" + d, Filter.by(new InJob(spec.keys()))));
       }
       diff = listings.apply("Diff", new DiffListings(spec));
     }
@@ -113,6 +121,14 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
     source
         .setCoder(org.apache.beam.sdk.extensions.avro.coders.AvroCoder.of(ObjectEntry.class))
         .apply("WriteManifest", AvroIO.write(ObjectEntry.class).to(manifestOut).withoutSharding());
+  }
+
+  /** Whether a listed entry's key is one the job copies and deletes. */
+  private record InJob(KeyFilter keys) implements SerializableFunction<ObjectEntry, Boolean> {
+    @Override
+    public Boolean apply(ObjectEntry e) {
+      return keys.accepts(e.key);
+    }
   }
 
   /** A planned copy, reported without copying (dry run). */

@@ -1,5 +1,6 @@
 package io.skyrelay.transforms.replicate;
 
+import io.skyrelay.transforms.values.KeyFilter;
 import java.io.Serializable;
 import java.util.List;
 
@@ -15,6 +16,8 @@ import java.util.List;
  * @param threads concurrent transfers per worker
  * @param serverSideCopy use server-side copy where source and destination allow it
  * @param routing how the bytes travel: direct, or through relay regions in planned shares
+ * @param keys which keys (relative to the locations' prefixes) the job copies and deletes; others
+ *     are left alone at both ends
  */
 public record ReplicationSpec(
     StoreLocation source,
@@ -25,7 +28,8 @@ public record ReplicationSpec(
     long maxDelete,
     int threads,
     boolean serverSideCopy,
-    Routing routing)
+    Routing routing,
+    KeyFilter keys)
     implements Serializable {
 
   public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
@@ -49,13 +53,17 @@ public record ReplicationSpec(
         maxDelete,
         threads,
         serverSideCopy,
-        Routing.direct());
+        Routing.direct(),
+        KeyFilter.all());
   }
 
   public ReplicationSpec {
     destinations = List.copyOf(destinations);
     if (routing == null) {
       routing = Routing.direct();
+    }
+    if (keys == null) {
+      keys = KeyFilter.all();
     }
     if (destinations.isEmpty()) {
       throw new IllegalArgumentException("at least one destination is required");
@@ -78,7 +86,23 @@ public record ReplicationSpec(
         maxDelete,
         threads,
         serverSideCopy,
-        routing);
+        routing,
+        keys);
+  }
+
+  /** This job limited to the keys {@code keys} accepts. */
+  public ReplicationSpec withKeys(KeyFilter keys) {
+    return new ReplicationSpec(
+        source,
+        destinations,
+        chunkSize,
+        diffMode,
+        delete,
+        maxDelete,
+        threads,
+        serverSideCopy,
+        routing,
+        keys);
   }
 
   public StoreLocation destination(int index) {

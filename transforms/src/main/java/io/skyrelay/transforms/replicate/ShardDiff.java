@@ -180,7 +180,12 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
       String peekKey() {
         while (page.isEmpty() && !done) {
           ListPage p = store.list(request.withPageToken(token));
-          p.objects().forEach(info -> page.add(ObjectEntry.of(info, location.uri().prefix())));
+          for (var info : p.objects()) {
+            ObjectEntry e = ObjectEntry.of(info, location.uri().prefix());
+            if (spec.keys().accepts(e.key)) {
+              page.add(e); // keys outside the job are neither copied nor deleted
+            }
+          }
           listed.inc(p.objects().size());
           token = p.nextPageToken();
           done = token == null;

@@ -1,6 +1,7 @@
 package io.skyrelay.transforms.sync;
 
 import io.skyrelay.transforms.replicate.StoreLocation;
+import io.skyrelay.transforms.values.KeyFilter;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.skyrelay.transforms.sync;
+package io.skyrelay.transforms.values;
 
 import java.io.Serializable;
 import java.nio.file.FileSystems;
