@@ -10,6 +10,7 @@ import io.skyrelay.connectors.ObjectStores;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
+import io.skyrelay.transforms.replicate.ObjectCopier;
 import io.skyrelay.transforms.sync.SyncMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -434,7 +435,8 @@ class SyncJobTest {
     Path archiveDir = tmp.resolve("archive");
     String topic = "events-archive";
     String archive =
-        "    archive:\n"
+        "    copy_metadata: false\n"
+            + "    archive:\n"
             + "      store: "
             + archiveDir.toUri()
             + "\n"
@@ -452,7 +454,11 @@ class SyncJobTest {
         KafkaProducer<byte[], byte[]> producer = producer()) {
       byte[] keep = "deleted at the source, kept at the replica".getBytes(StandardCharsets.UTF_8);
       String e1 =
-          src.put("kept.txt", new ByteArrayInputStream(keep), keep.length, PutOptions.DEFAULT)
+          src.put(
+                  "kept.txt",
+                  new ByteArrayInputStream(keep),
+                  keep.length,
+                  PutOptions.of("text/x-kept", Map.of("owner", "team-a")))
               .etag();
       send(
           producer,
@@ -466,6 +472,9 @@ class SyncJobTest {
       PipelineResult result = p.run();
       try {
         waitUntil(() -> contents(replica).containsKey("kept.txt"), "kept.txt is replicated");
+        ObjectInfo copy = replica.head("kept.txt");
+        assertEquals(Map.of(ObjectCopier.SOURCE_ETAG, e1), copy.metadata(), "copy_metadata: false");
+        assertEquals(null, copy.contentType(), "copy_metadata: false");
         src.delete("kept.txt");
         send(
             producer,

@@ -42,6 +42,7 @@ public final class ObjectCopier {
   private final StoreLocation destinationLocation;
   private final boolean serverSideAllowed;
   private final Map<String, Double> emulatedLinks;
+  private final boolean copyMetadata;
 
   public ObjectCopier(
       ObjectStore source,
@@ -63,12 +64,41 @@ public final class ObjectCopier {
       StoreLocation destinationLocation,
       boolean serverSideAllowed,
       Map<String, Double> emulatedLinks) {
+    this(
+        source,
+        sourceLocation,
+        destination,
+        destinationLocation,
+        serverSideAllowed,
+        emulatedLinks,
+        true);
+  }
+
+  private ObjectCopier(
+      ObjectStore source,
+      StoreLocation sourceLocation,
+      ObjectStore destination,
+      StoreLocation destinationLocation,
+      boolean serverSideAllowed,
+      Map<String, Double> emulatedLinks,
+      boolean copyMetadata) {
     this.source = source;
     this.sourceLocation = sourceLocation;
     this.destination = destination;
     this.destinationLocation = destinationLocation;
     this.serverSideAllowed = serverSideAllowed;
     this.emulatedLinks = emulatedLinks;
+    this.copyMetadata = copyMetadata;
+  }
+
+  /**
+   * This copier, writing copies without the source's content type and user metadata (only the
+   * source ETag they were copied from). Copies then go through this worker: a server-side copy
+   * would carry the source's metadata.
+   */
+  public ObjectCopier withoutMetadata() {
+    return new ObjectCopier(
+        source, sourceLocation, destination, destinationLocation, false, emulatedLinks, false);
   }
 
   private InputStream link(InputStream in) {
@@ -146,7 +176,7 @@ public final class ObjectCopier {
       String listedMd5 = confirmedMd5(entry, content.info());
       WriteResult w =
           destination.put(
-              dstKey, in, entry.size, putOptions(content.info(), entry.etag).withMd5(listedMd5));
+              dstKey, in, entry.size, options(content.info(), entry.etag).withMd5(listedMd5));
       String digest = md5 == null ? w.etag() : HexFormat.of().formatHex(md5.digest());
       verify(dstKey, listedMd5, entry.size, digest, w);
       return new Outcome(entry.size, "streamed");
@@ -193,6 +223,13 @@ public final class ObjectCopier {
     }
   }
 
+  /** {@link #putOptions}, or without the source's metadata where this copier leaves it out. */
+  private PutOptions options(ObjectInfo info, String sourceEtag) {
+    return copyMetadata
+        ? putOptions(info, sourceEtag)
+        : PutOptions.of(null, Map.of(SOURCE_ETAG, sourceEtag));
+  }
+
   /**
    * The destination's content type and metadata for a copy of an object described by {@code info}.
    */
@@ -227,7 +264,7 @@ public final class ObjectCopier {
     return destination
         .multipart()
         .orElseThrow()
-        .begin(destinationLocation.keyOf(entry.key), putOptions(info, entry.etag));
+        .begin(destinationLocation.keyOf(entry.key), options(info, entry.etag));
   }
 
   /** Writes one part from a byte range of the source, verifying the bytes against the part. */

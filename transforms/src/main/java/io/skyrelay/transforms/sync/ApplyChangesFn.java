@@ -103,7 +103,8 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
       for (var replica : m.replicas()) {
         ObjectStore store = replica.open();
         stores.add(store);
-        cs.add(new ObjectCopier(src, m.source(), store, replica, true));
+        ObjectCopier copier = new ObjectCopier(src, m.source(), store, replica, true);
+        cs.add(m.copyMetadata() ? copier : copier.withoutMetadata());
       }
       copiers.add(cs);
       replicaStores.add(stores);

@@ -75,6 +75,23 @@ class ObjectCopierTest {
   }
 
   @Test
+  void aCopierWithoutMetadataWritesTheBytesAndOnlyTheSourceEtag() throws IOException {
+    LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
+    LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
+    byte[] data = "no metadata please".getBytes();
+    WriteResult w = putWithMetadata(src, data);
+    // server-side copy allowed, and local disk could copy server-side: it would keep the metadata
+    ObjectCopier copier = copier(src, dst, true).withoutMetadata();
+    assertEquals("streamed", copier.copyWhole(ObjectEntry.of(src.head("k"), "")).method());
+    ObjectInfo copy = dst.head("k");
+    assertEquals(Map.of(ObjectCopier.SOURCE_ETAG, w.etag()), copy.metadata());
+    assertEquals(null, copy.contentType());
+    try (InputStream in = dst.read("k", null, null)) {
+      assertArrayEquals(data, in.readAllBytes());
+    }
+  }
+
+  @Test
   void aServerSideCopyOfAnObjectWhoseEtagIsItsMd5KeepsThatEtagAndTheMetadata() throws IOException {
     LocalObjectStore src = new LocalObjectStore(tmp.resolve("a"));
     LocalObjectStore dst = new LocalObjectStore(tmp.resolve("b"));
