@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,6 +159,7 @@ public final class SyncConfig {
     StoresFile stores = model.stores == null ? StoresFile.empty() : StoresFile.read(file, env);
     List<SyncMapping> mappings = new ArrayList<>();
     Set<String> names = new HashSet<>();
+    Map<String, String> formatOfTopic = new HashMap<>();
     for (int i = 0; i < model.mappings.size(); i++) {
       MappingModel m = model.mappings.get(i);
       String at = "mappings[" + i + "]";
@@ -176,6 +178,21 @@ public final class SyncConfig {
       String format = m.format == null ? "auto" : m.format.toLowerCase(Locale.ROOT);
       if (!FORMATS.contains(format)) {
         throw c.error(at + ".format", "format '" + m.format + "' is not one of " + FORMATS);
+      }
+      // A topic's records are parsed once, in one format, for every mapping that reads it.
+      String first = formatOfTopic.putIfAbsent(m.topic, format);
+      if (first != null && !first.equals(format)) {
+        throw c.error(
+            at + ".format",
+            "mapping '"
+                + name
+                + "' reads topic '"
+                + m.topic
+                + "' as "
+                + format
+                + ", but an earlier mapping reads it as "
+                + first
+                + "; mappings that share a topic need the same format");
       }
       if (m.replicas == null || m.replicas.isEmpty()) {
         throw c.error(at, "mapping '" + name + "' needs at least one entry under 'replicas'");

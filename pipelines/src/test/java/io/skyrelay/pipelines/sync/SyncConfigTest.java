@@ -9,6 +9,7 @@ import io.skyrelay.transforms.sync.SyncMapping;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,33 @@ class SyncConfigTest {
   private IllegalArgumentException bad(String yaml) throws Exception {
     Path f = write(yaml);
     return assertThrows(IllegalArgumentException.class, () -> SyncConfig.read(f, Map.of()));
+  }
+
+  @Test
+  void mappingsThatShareATopicMustShareItsFormat() throws Exception {
+    String twoOnOneTopic =
+        """
+        kafka:
+          bootstrap_servers: 127.0.0.1:9092
+        mappings:
+          - name: a
+            source: s3://bucket-a
+            topic: shared-events
+            format: s3
+            replicas: [file:///tmp/a]
+          - name: b
+            source: s3://bucket-b
+            topic: shared-events
+            format: eventbridge
+            replicas: [file:///tmp/b]
+        """;
+    IllegalArgumentException e = bad(twoOnOneTopic);
+    assertTrue(e.getMessage().contains("line 12"), e.getMessage());
+    assertTrue(e.getMessage().contains("mappings[1].format"), e.getMessage());
+    assertTrue(e.getMessage().contains("same format"), e.getMessage());
+    // the same format on a shared topic is fine
+    SyncConfig ok = SyncConfig.read(write(twoOnOneTopic.replace("eventbridge", "s3")), Map.of());
+    assertEquals(List.of("shared-events"), ok.topics());
   }
 
   @Test
