@@ -40,6 +40,25 @@ public final class SyncJob {
   private SyncJob() {}
 
   /**
+   * The settings of {@code consumer} that say how to reach the cluster rather than how to read
+   * ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}, {@code client.dns.lookup}): the
+   * dead-letter writer needs them too.
+   */
+  static Map<String, Object> connectionSettings(Map<String, String> consumer) {
+    Map<String, Object> out = new HashMap<>();
+    consumer.forEach(
+        (k, v) -> {
+          if (k.startsWith("security.")
+              || k.startsWith("sasl.")
+              || k.startsWith("ssl.")
+              || k.equals("client.dns.lookup")) {
+            out.put(k, v);
+          }
+        });
+    return out;
+  }
+
+  /**
    * Adds the sync job to {@code p}.
    *
    * @param maxRecords stop after this many records (a bounded run, for tests and reconciliation of
@@ -76,7 +95,8 @@ public final class SyncJob {
                 .withBootstrapServers(config.kafka().bootstrapServers())
                 .withTopic(config.kafka().deadLetterTopic())
                 .withKeySerializer(ByteArraySerializer.class)
-                .withValueSerializer(ByteArraySerializer.class));
+                .withValueSerializer(ByteArraySerializer.class)
+                .withProducerConfigUpdates(connectionSettings(config.kafka().consumer())));
     KvCoder<String, ChangeEvent> coder =
         KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(ChangeEvent.class));
     parsed
