@@ -98,6 +98,16 @@ public final class LoadGenCommand implements Callable<Integer> {
                 .filter(x -> x.name().equals(mapping))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no mapping named " + mapping));
+    if (!m.source().uri().scheme().equals("s3")) {
+      // the events would name no store the job reads, and be counted as skipped.no-mapping
+      throw new IllegalArgumentException(
+          "loadgen sends S3 event notifications, so it needs a mapping whose source is s3://;"
+              + " mapping '"
+              + m.name()
+              + "' has "
+              + m.source().uri()
+              + " (choose another with --mapping NAME)");
+    }
     String[] parts = mix.split(",");
     if (parts.length != 3) {
       throw new IllegalArgumentException("--mix takes three percentages, e.g. 60,25,15");
