@@ -77,21 +77,15 @@ public record ReplicationSpec(
   }
 
   public ReplicationSpec withRouting(Routing routing) {
-    return new ReplicationSpec(
-        source,
-        destinations,
-        chunkSize,
-        diffMode,
-        delete,
-        maxDelete,
-        threads,
-        serverSideCopy,
-        routing,
-        keys);
+    return with(routing, keys);
   }
 
   /** This job limited to the keys {@code keys} accepts. */
   public ReplicationSpec withKeys(KeyFilter keys) {
+    return with(routing, keys);
+  }
+
+  private ReplicationSpec with(Routing routing, KeyFilter keys) {
     return new ReplicationSpec(
         source,
         destinations,

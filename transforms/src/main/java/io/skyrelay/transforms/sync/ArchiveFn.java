@@ -26,7 +26,9 @@ import org.joda.time.Instant;
  * Archive mode: an object is copied to the mapping's archive store once it has been unchanged for
  * the policy's {@code after}; unless {@code keepLocal}, the source copy is then deleted; the
  * archived copy expires {@code expireAfter} later. Timers are keyed state, so pending archive and
- * expiry survive restarts. A newer event for the object restarts its clock; a delete cancels it.
+ * expiry survive restarts. A newer event for the object restarts its clock; an applied delete
+ * cancels it (with deletes not propagated, the clock runs on, and when it fires the source object
+ * is found gone and the archive is skipped, counted as {@code skipped.archive-source-changed}).
  */
 public final class ArchiveFn extends DoFn<KV<String, ChangeEvent>, Void> {
 

@@ -10,7 +10,8 @@ import java.util.List;
  * One source kept in sync: where its change events arrive, in which format, where its replicas are,
  * and the policy for deletes, filters, metadata and archiving.
  *
- * @param name a short name for logs and metrics
+ * @param name a short name: it names the mapping for {@code sync --reconcile} (and its run folder)
+ *     and {@code loadgen --mapping}
  * @param source the source location (its prefix limits which keys are synced)
  * @param topic the Kafka topic of its change events
  * @param format the notification format: s3, eventbridge, eventgrid, gcs or auto

@@ -6,8 +6,9 @@ import org.apache.beam.sdk.metrics.Metrics;
 
 /**
  * The sync job's metrics, in namespace {@value #NAMESPACE}: {@code events-in}, {@code applied},
- * {@code skipped.<reason>}, {@code dead-lettered}, {@code failed}, and the distribution {@code
- * lag-ms} (event time to applied).
+ * {@code skipped.<reason>}, {@code dead-lettered}, {@code failed}, {@code unordered} (events
+ * without an ordering token, applied as they come), {@code archived}, {@code archive-expired}, and
+ * the distribution {@code lag-ms} (event time to applied).
  */
 public final class SyncMetrics {
 

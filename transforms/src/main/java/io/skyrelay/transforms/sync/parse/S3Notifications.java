@@ -18,7 +18,8 @@ import java.util.Map;
  *       replica it is gone. So are {@code LifecycleExpiration:Delete} and {@code
  *       LifecycleExpiration:DeleteMarkerCreated}, the same two removals done by a lifecycle rule.
  *       An {@code ObjectRemoved:Delete} that names a {@code versionId} removed that version only,
- *       which may not have been the current one; the version id is kept so the applier can check.
+ *       which may not have been the current one; the applier checks whether the object still exists
+ *       at the source before it deletes the replicas' copies.
  *   <li>Restores, S3's own replication status, storage-class and Intelligent-Tiering transitions,
  *       tag and ACL changes and the loss of a Reduced Redundancy object are skipped, each with its
  *       reason: none of them changes the content or the metadata (content type, user metadata)
