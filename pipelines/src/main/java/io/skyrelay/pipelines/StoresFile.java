@@ -71,8 +71,10 @@ public final class StoresFile {
 
   public static StoresFile read(Path file, Map<String, String> env) {
     JsonNode root;
+    YamlLines lines;
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+      lines = YamlLines.of(file);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read stores file " + file + ": " + e.getMessage());
     }
@@ -83,12 +85,18 @@ public final class StoresFile {
     List<Entry> entries = new ArrayList<>();
     int index = 0;
     for (JsonNode node : root.get("stores")) {
-      String where = file + ": stores[" + index++ + "]";
+      String path = "stores[" + index++ + "]";
+      String where = at(file, lines, path);
       if (!node.hasNonNull("uri")) {
         throw new IllegalArgumentException(where + " has no 'uri'");
       }
       String uri = node.get("uri").asText();
-      StoreUri.parse(uri);
+      try {
+        StoreUri.parse(uri);
+      } catch (IllegalArgumentException | io.skyrelay.connectors.InvalidStoreUriException e) {
+        throw new IllegalArgumentException(
+            at(file, lines, path + ".uri") + ": " + e.getMessage(), e);
+      }
       String region = null;
       Map<String, String> settings = new HashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -97,14 +105,14 @@ public final class StoresFile {
         if (key.equals("uri")) {
           continue;
         }
-        String value = expand(f.getValue().asText(), env, where + "." + key);
+        String value = expand(f.getValue().asText(), env, at(file, lines, path + "." + key));
         if (key.equals("region")) {
           region = value;
         } else if (SETTINGS.contains(key)) {
           settings.put(key.equals("region-name") ? "region" : key, value);
         } else {
           throw new IllegalArgumentException(
-              where
+              at(file, lines, path + "." + key)
                   + " (uri "
                   + uri
                   + "): unknown key '"
@@ -116,6 +124,11 @@ public final class StoresFile {
       entries.add(new Entry(uri, region, StoreSettings.of(settings)));
     }
     return new StoresFile(entries);
+  }
+
+  /** Where {@code path} is, for errors: the file, the line and the key. */
+  private static String at(Path file, YamlLines lines, String path) {
+    return file + " line " + lines.lineOf(path) + " (" + path + ")";
   }
 
   private static String expand(String value, Map<String, String> env, String where) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.skyrelay.pipelines.StoresFile;
+import io.skyrelay.pipelines.YamlLines;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import io.skyrelay.transforms.sync.SyncMapping;
 import io.skyrelay.transforms.values.KeyFilter;

@@ -1,4 +1,4 @@
-package io.skyrelay.pipelines.sync;
+package io.skyrelay.pipelines;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -14,13 +14,13 @@ import java.util.Map;
  * The line of every key in a YAML file, by path ({@code mappings[1].replicas}), so that errors
  * found after parsing can still name the line.
  */
-final class YamlLines {
+public final class YamlLines {
 
   private final Map<String, Integer> lines = new HashMap<>();
 
   private YamlLines() {}
 
-  static YamlLines of(Path file) throws IOException {
+  public static YamlLines of(Path file) throws IOException {
     YamlLines y = new YamlLines();
     try (JsonParser p = new YAMLFactory().createParser(file.toFile())) {
       Deque<String> path = new ArrayDeque<>();
@@ -85,7 +85,7 @@ final class YamlLines {
   }
 
   /** The line of {@code path}, or of its nearest parent that has one; 0 when unknown. */
-  int lineOf(String path) {
+  public int lineOf(String path) {
     String p = path;
     while (!p.isEmpty()) {
       Integer line = lines.get(p);
