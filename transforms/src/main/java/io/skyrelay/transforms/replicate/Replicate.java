@@ -82,9 +82,9 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
       }
     } else {
       PCollection<ObjectEntry> source =
-          begin
-              .apply("ReadManifest", AvroIO.read(ObjectEntry.class).from(manifestIn))
-              .apply("SourceKeys", Filter.by(new InJob(spec.keys())));
+          inJob(
+              begin.apply("ReadManifest", AvroIO.read(ObjectEntry.class).from(manifestIn)),
+              "SourceKeys");
       if (manifestOut != null) {
         writeManifest(source);
       }
@@ -92,9 +92,9 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
       for (int d = 0; d < spec.destinations().size(); d++) {
         listings =
             listings.and(
-                begin
-                    .apply("ListDestination" + d, ListLocation.of(spec.destination(d)))
-                    .apply("DestinationKeys" + d, Filter.by(new InJob(spec.keys()))));
+                inJob(
+                    begin.apply("ListDestination" + d, ListLocation.of(spec.destination(d))),
+                    "DestinationKeys" + d));
       }
       diff = listings.apply("Diff", new DiffListings(spec));
     }
@@ -121,6 +121,13 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
     source
         .setCoder(org.apache.beam.sdk.extensions.avro.coders.AvroCoder.of(ObjectEntry.class))
         .apply("WriteManifest", AvroIO.write(ObjectEntry.class).to(manifestOut).withoutSharding());
+  }
+
+  /** {@code listing} without the keys the job leaves alone (itself when it leaves none). */
+  private PCollection<ObjectEntry> inJob(PCollection<ObjectEntry> listing, String name) {
+    return spec.keys().acceptsAll()
+        ? listing
+        : listing.apply(name, Filter.by(new InJob(spec.keys())));
   }
 
   /** Whether a listed entry's key is one the job copies and deletes. */

@@ -18,8 +18,13 @@ public final class KeyFilter implements Serializable {
 
   private final List<String> include;
   private final List<String> exclude;
-  private transient List<java.util.function.Predicate<String>> includeRules;
-  private transient List<java.util.function.Predicate<String>> excludeRules;
+
+  /** The compiled rules, made on first use after deserialization, in one assignment. */
+  private transient Rules rules;
+
+  private record Rules(
+      List<java.util.function.Predicate<String>> include,
+      List<java.util.function.Predicate<String>> exclude) {}
 
   public KeyFilter(List<String> include, List<String> exclude) {
     this.include = List.copyOf(include);
@@ -32,13 +37,25 @@ public final class KeyFilter implements Serializable {
     return new KeyFilter(List.of(), List.of());
   }
 
+  /** Whether every key is accepted (no rules): callers can skip filtering altogether. */
+  public boolean acceptsAll() {
+    return include.isEmpty() && exclude.isEmpty();
+  }
+
   public boolean accepts(String relativeKey) {
-    if (includeRules == null) {
-      includeRules = include.stream().map(KeyFilter::rule).toList();
-      excludeRules = exclude.stream().map(KeyFilter::rule).toList();
+    if (acceptsAll()) {
+      return true;
     }
-    boolean in = includeRules.isEmpty() || includeRules.stream().anyMatch(r -> r.test(relativeKey));
-    return in && excludeRules.stream().noneMatch(r -> r.test(relativeKey));
+    Rules r = rules;
+    if (r == null) {
+      r =
+          new Rules(
+              include.stream().map(KeyFilter::rule).toList(),
+              exclude.stream().map(KeyFilter::rule).toList());
+      rules = r;
+    }
+    boolean in = r.include().isEmpty() || r.include().stream().anyMatch(p -> p.test(relativeKey));
+    return in && r.exclude().stream().noneMatch(p -> p.test(relativeKey));
   }
 
   static java.util.function.Predicate<String> rule(String rule) {
