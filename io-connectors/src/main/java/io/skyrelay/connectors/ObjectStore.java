@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One container of objects in one store: an S3 or GCS bucket, an Azure container, or a directory on
@@ -20,9 +19,6 @@ public interface ObjectStore extends AutoCloseable {
 
   /** The container this store is bound to, with an empty prefix. */
   StoreUri root();
-
-  /** The optional abilities this connector has, beyond the required operations. */
-  Set<Capability> capabilities();
 
   /**
    * One page of the listing of {@code request.prefix()}, in ascending key order. With a delimiter,
@@ -65,7 +61,10 @@ public interface ObjectStore extends AutoCloseable {
 
   /**
    * Writes a whole object from {@code content}, which must deliver exactly {@code length} bytes.
-   * The object becomes visible only when complete.
+   * The object becomes visible only when complete. Every byte stored is read from {@code content}
+   * itself (not from a stream it wraps), so a caller that hashes {@code content} knows the MD5 of
+   * what it handed over; a connector that needs the MD5 of what it stores takes it with {@link
+   * HashingInputStream#of}, which shares the caller's digest instead of computing a second one.
    */
   WriteResult put(String key, InputStream content, long length, PutOptions options);
 

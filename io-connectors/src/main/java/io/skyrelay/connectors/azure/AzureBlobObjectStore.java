@@ -50,7 +50,6 @@ import io.skyrelay.connectors.AccessDeniedException;
 import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.BoundedInputStream;
 import io.skyrelay.connectors.ByteRange;
-import io.skyrelay.connectors.Capability;
 import io.skyrelay.connectors.CompletedPart;
 import io.skyrelay.connectors.Digests;
 import io.skyrelay.connectors.InvalidKeyException;
@@ -87,7 +86,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -95,7 +93,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -193,18 +190,6 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
   @Override
   public StoreUri root() {
     return root;
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return EnumSet.of(
-        Capability.MULTIPART_UPLOAD,
-        Capability.PART_COPY,
-        Capability.SERVER_SIDE_COPY,
-        Capability.CONDITIONAL_READ,
-        Capability.CONDITIONAL_CREATE,
-        Capability.BATCH_DELETE,
-        Capability.CONTENT_MD5);
   }
 
   private static void checkKey(String key) {

@@ -21,7 +21,6 @@ import com.google.cloud.storage.StorageException;
 import io.skyrelay.connectors.AccessDeniedException;
 import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.ByteRange;
-import io.skyrelay.connectors.Capability;
 import io.skyrelay.connectors.CompletedPart;
 import io.skyrelay.connectors.Digests;
 import io.skyrelay.connectors.InvalidKeyException;
@@ -58,14 +57,12 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
@@ -161,17 +158,6 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
   @Override
   public StoreUri root() {
     return new StoreUri("gs", null, bucket, "");
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return EnumSet.of(
-        Capability.MULTIPART_UPLOAD,
-        Capability.SERVER_SIDE_COPY,
-        Capability.CONDITIONAL_READ,
-        Capability.CONDITIONAL_CREATE,
-        Capability.BATCH_DELETE,
-        Capability.CONTENT_MD5);
   }
 
   /** The host the client talks to; stores on the same host can copy between each other. */

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.BoundedInputStream;
 import io.skyrelay.connectors.ByteRange;
-import io.skyrelay.connectors.Capability;
 import io.skyrelay.connectors.CompletedPart;
 import io.skyrelay.connectors.Digests;
+import io.skyrelay.connectors.HashingInputStream;
 import io.skyrelay.connectors.InvalidKeyException;
 import io.skyrelay.connectors.ListPage;
 import io.skyrelay.connectors.ListPager;
@@ -45,14 +45,12 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -138,18 +136,6 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
   @Override
   public StoreUri root() {
     return new StoreUri("file", null, root.toString(), "");
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return EnumSet.of(
-        Capability.MULTIPART_UPLOAD,
-        Capability.PART_COPY,
-        Capability.SERVER_SIDE_COPY,
-        Capability.CONDITIONAL_READ,
-        Capability.CONDITIONAL_CREATE,
-        Capability.CONTENT_MD5,
-        Capability.WRITE_MD5_IN_PROCESS);
   }
 
   // ---- keys ---------------------------------------------------------------------------------
@@ -438,16 +424,18 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     Path file = fileOf(key);
     Path t = tmp.resolve(UUID.randomUUID().toString());
     try {
-      MessageDigest md5 = Digests.md5();
+      // The object's ETag is the MD5 of what is read here; a caller that hashes the same stream
+      // shares the digest (HashingInputStream.of) rather than having it computed twice.
+      HashingInputStream in = HashingInputStream.of(content);
       long written;
-      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(t), md5)) {
-        written = copy(content, out, length);
+      try (OutputStream out = Files.newOutputStream(t)) {
+        written = copy(in, out, length);
       }
       if (written != length) {
         throw new StoreException(
             "writing " + key + ": expected " + length + " bytes but the source gave " + written);
       }
-      String md5Hex = HexFormat.of().formatHex(md5.digest());
+      String md5Hex = in.md5Hex();
       if (options.md5() != null && !options.md5().equalsIgnoreCase(md5Hex)) {
         throw options.md5Mismatch(key, md5Hex);
       }

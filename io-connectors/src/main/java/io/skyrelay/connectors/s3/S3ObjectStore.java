@@ -3,7 +3,6 @@ package io.skyrelay.connectors.s3;
 import io.skyrelay.connectors.AccessDeniedException;
 import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.ByteRange;
-import io.skyrelay.connectors.Capability;
 import io.skyrelay.connectors.CompletedPart;
 import io.skyrelay.connectors.InvalidKeyException;
 import io.skyrelay.connectors.ListPage;
@@ -28,13 +27,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -112,11 +109,6 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
   @Override
   public StoreUri root() {
     return new StoreUri("s3", null, bucket, "");
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return EnumSet.allOf(Capability.class);
   }
 
   private static void checkKey(String key) {

@@ -1,9 +1,8 @@
 package io.skyrelay.transforms.replicate;
 
 import io.skyrelay.connectors.ByteRange;
-import io.skyrelay.connectors.Capability;
 import io.skyrelay.connectors.CompletedPart;
-import io.skyrelay.connectors.Digests;
+import io.skyrelay.connectors.HashingInputStream;
 import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.ObjectContent;
 import io.skyrelay.connectors.ObjectInfo;
@@ -17,10 +16,7 @@ import io.skyrelay.connectors.WriteResult;
 import io.skyrelay.transforms.values.ObjectEntry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -161,27 +157,45 @@ public final class ObjectCopier {
       return new Outcome(entry.size, "server-side");
     }
     try (ObjectContent content = source.open(srcKey, null, entry.etag)) {
-      // A destination that hashes what it reads from this stream, here (local disk), reports the
-      // very digest this copier would compute: it is not computed twice.
-      MessageDigest md5 =
-          destination.capabilities().contains(Capability.WRITE_MD5_IN_PROCESS)
-              ? null
-              : Digests.md5();
-      InputStream in = link(content.stream());
-      if (md5 != null) {
-        in = new DigestInputStream(in, md5);
-      }
+      // The MD5 of exactly the bytes handed to the destination, computed here whatever the
+      // destination does (a destination that hashes what it stores shares this digest).
+      HashingInputStream in = HashingInputStream.of(link(content.stream()));
       // The listed MD5 goes with the body where the read confirms it: a destination that can check
       // it refuses damaged bytes instead of storing them (S3's Content-MD5).
       String listedMd5 = confirmedMd5(entry, content.info());
       WriteResult w =
           destination.put(
               dstKey, in, entry.size, options(content.info(), entry.etag).withMd5(listedMd5));
-      String digest = md5 == null ? w.etag() : HexFormat.of().formatHex(md5.digest());
-      verify(dstKey, listedMd5, entry.size, digest, w);
+      verifyWrite(dstKey, listedMd5, entry.size, in.md5Hex(), w);
       return new Outcome(entry.size, "streamed");
     } catch (IOException e) {
       throw new StoreException("copying " + srcKey + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@link #verify}, removing the object written when it fails: a damaged replica that records the
+   * source's ETag would otherwise look up to date to the next run's diff and stay damaged.
+   */
+  private void verifyWrite(
+      String dstKey, String listedMd5, long size, String digest, WriteResult w) {
+    try {
+      verify(dstKey, listedMd5, size, digest, w);
+    } catch (VerificationException e) {
+      try {
+        // Only the object this copy wrote: a newer write by someone else is left alone.
+        if (w.etag() != null && w.etag().equals(destination.head(dstKey).etag())) {
+          destination.delete(dstKey);
+          throw new VerificationException(
+              e.getMessage() + "; the copy was removed, the next run copies it again");
+        }
+      } catch (StoreException removal) {
+        if (removal instanceof VerificationException v) {
+          throw v;
+        }
+        e.addSuppressed(removal);
+      }
+      throw e;
     }
   }
 
@@ -277,10 +291,9 @@ public final class ObjectCopier {
       return mp.copyPart(upload, partNumber, source, srcKey, range, entry.etag);
     }
     try (InputStream raw = source.read(srcKey, range, entry.etag)) {
-      MessageDigest md5 = Digests.md5();
-      CompletedPart part =
-          mp.uploadPart(upload, partNumber, new DigestInputStream(link(raw), md5), length);
-      String digest = HexFormat.of().formatHex(md5.digest());
+      HashingInputStream in = HashingInputStream.of(link(raw));
+      CompletedPart part = mp.uploadPart(upload, partNumber, in, length);
+      String digest = in.md5Hex();
       if (part.md5() != null && !part.md5().equals(digest)) {
         throw new VerificationException(
             upload.key()

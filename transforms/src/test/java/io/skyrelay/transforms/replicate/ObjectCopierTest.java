@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.ByteRange;
-import io.skyrelay.connectors.Capability;
 import io.skyrelay.connectors.ListPage;
 import io.skyrelay.connectors.ListRequest;
 import io.skyrelay.connectors.ObjectInfo;
@@ -27,9 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -257,15 +254,6 @@ class ObjectCopierTest {
     @Override
     public StoreUri root() {
       return inner.root();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-      // the damage happens between the copier and the store: the store does not hash what the
-      // copier sent
-      Set<Capability> c = EnumSet.copyOf(inner.capabilities());
-      c.remove(Capability.WRITE_MD5_IN_PROCESS);
-      return c;
     }
 
     @Override
