@@ -1,25 +1,27 @@
 package io.skyrelay.pipelines.sync;
 
-import io.skyrelay.transforms.sync.ApplyChangesFn;
-import io.skyrelay.transforms.sync.ArchiveFn;
-import io.skyrelay.transforms.sync.OrderPerKeyFn;
-import io.skyrelay.transforms.values.ChangeEvent;
+import io.skyrelay.transforms.sync.SyncChanges;
+import io.skyrelay.transforms.sync.SyncResult;
+import io.skyrelay.transforms.values.DeadLetter;
+import io.skyrelay.transforms.values.NotificationMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.ProducerRecordCoder;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -27,8 +29,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The streaming sync pipeline:
  *
  * <pre>
- * ReadEvents (Kafka) -> Parse -> [malformed -> WriteDeadLetters (Kafka)]
- *   -> OrderPerKey (keyed state) -> Apply (to replicas) -> Archive (timers)
+ * ReadEvents (Kafka) -> ToMessages -> {@link SyncChanges}: Parse -> OrderPerKey (keyed state)
+ *   -> Apply (to replicas) -> Archive (timers)
+ * Parse's malformed messages -> ToDeadLetterRecords -> WriteDeadLetters (Kafka)
  * </pre>
  *
  * Kafka offsets are committed when the runner finalizes a checkpoint, so a restart resumes after
@@ -38,6 +41,60 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class SyncJob {
 
   private SyncJob() {}
+
+  /** A Kafka record as the sync transform reads it: topic, position, key, value and headers. */
+  static final class ToMessageFn extends DoFn<KafkaRecord<byte[], byte[]>, NotificationMessage> {
+    @ProcessElement
+    public void process(
+        @Element KafkaRecord<byte[], byte[]> record, OutputReceiver<NotificationMessage> out) {
+      List<NotificationMessage.Header> headers = new ArrayList<>();
+      if (record.getHeaders() != null) {
+        for (Header h : record.getHeaders()) {
+          headers.add(new NotificationMessage.Header(h.key(), h.value()));
+        }
+      }
+      out.output(
+          new NotificationMessage(
+              record.getTopic(),
+              record.getPartition(),
+              record.getOffset(),
+              record.getKV().getKey(),
+              record.getKV().getValue(),
+              headers));
+    }
+  }
+
+  /**
+   * A dead letter as a record of the dead-letter topic: the original key, value and headers, plus
+   * {@code skyrelay-error} (the reason) and {@code skyrelay-source-topic}, {@code -partition},
+   * {@code -offset}.
+   */
+  static final class ToProducerRecordFn extends DoFn<DeadLetter, ProducerRecord<byte[], byte[]>> {
+    private final String topic;
+
+    ToProducerRecordFn(String topic) {
+      this.topic = topic;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element DeadLetter dead, OutputReceiver<ProducerRecord<byte[], byte[]>> out) {
+      NotificationMessage m = dead.message;
+      RecordHeaders headers = new RecordHeaders();
+      for (NotificationMessage.Header h : m.headers) {
+        headers.add(h.name, h.value);
+      }
+      headers.add("skyrelay-error", utf8(dead.reason));
+      headers.add("skyrelay-source-topic", utf8(m.topic));
+      headers.add("skyrelay-source-partition", utf8(Integer.toString(m.partition)));
+      headers.add("skyrelay-source-offset", utf8(Long.toString(m.offset)));
+      out.output(new ProducerRecord<>(topic, null, null, m.key, m.value, headers));
+    }
+
+    private static byte[] utf8(String s) {
+      return s.getBytes(StandardCharsets.UTF_8);
+    }
+  }
 
   /**
    * The settings of {@code consumer} that say how to reach the cluster rather than how to read
@@ -79,14 +136,19 @@ public final class SyncJob {
     if (maxRecords > 0) {
       read = read.withMaxNumRecords(maxRecords);
     }
-    PCollection<KafkaRecord<byte[], byte[]>> records = p.apply("ReadEvents", read);
-    PCollectionTuple parsed =
-        records.apply(
-            "Parse",
-            ParDo.of(new ParseEventsFn(config.mappings(), config.kafka().deadLetterTopic()))
-                .withOutputTags(ParseEventsFn.EVENTS, TupleTagList.of(ParseEventsFn.DEAD_LETTERS)));
-    parsed
-        .get(ParseEventsFn.DEAD_LETTERS)
+    SyncResult result =
+        p.apply("ReadEvents", read)
+            .apply("ToMessages", ParDo.of(new ToMessageFn()))
+            .setCoder(AvroCoder.of(NotificationMessage.class))
+            // Applied under no name of its own: its steps keep the full names (Parse, OrderPerKey,
+            // Apply, Archive) that the Flink runner uses as operator uids, so savepoints taken
+            // before the steps became one transform still restore their state.
+            .apply(SyncChanges.NO_PREFIX, SyncChanges.create().withMappings(config.mappings()));
+    result
+        .deadLetters()
+        .apply(
+            "ToDeadLetterRecords",
+            ParDo.of(new ToProducerRecordFn(config.kafka().deadLetterTopic())))
         .setCoder(
             ProducerRecordCoder.of(NullableCoder.of(ByteArrayCoder.of()), ByteArrayCoder.of()))
         .apply(
@@ -97,16 +159,6 @@ public final class SyncJob {
                 .withKeySerializer(ByteArraySerializer.class)
                 .withValueSerializer(ByteArraySerializer.class)
                 .withProducerConfigUpdates(connectionSettings(config.kafka().consumer())));
-    KvCoder<String, ChangeEvent> coder =
-        KvCoder.of(StringUtf8Coder.of(), AvroCoder.of(ChangeEvent.class));
-    parsed
-        .get(ParseEventsFn.EVENTS)
-        .setCoder(coder)
-        .apply("OrderPerKey", ParDo.of(new OrderPerKeyFn()))
-        .setCoder(coder)
-        .apply("Apply", ParDo.of(new ApplyChangesFn(config.mappings())))
-        .setCoder(coder)
-        .apply("Archive", ParDo.of(new ArchiveFn(config.mappings())));
     return p;
   }
 }

@@ -292,6 +292,11 @@ class SyncJobTest {
         new String(
             dead.get(0).headers().lastHeader("skyrelay-error").value(), StandardCharsets.UTF_8);
     assertTrue(reason.toLowerCase().contains("json"), reason);
+    assertEquals(
+        topic,
+        new String(
+            dead.get(0).headers().lastHeader("skyrelay-source-topic").value(),
+            StandardCharsets.UTF_8));
   }
 
   /** Writes {@code n} objects (or overwrites them) and sends their events. */

@@ -1,0 +1,113 @@
+package io.skyrelay.transforms.sync;
+
+import io.skyrelay.transforms.values.ChangeEvent;
+import io.skyrelay.transforms.values.DeadLetter;
+import io.skyrelay.transforms.values.NotificationMessage;
+import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * The streaming sync from change notifications to replicas, in four steps:
+ *
+ * <pre>
+ * Parse (notification messages -> change events per mapping; malformed -> dead letters)
+ *   -> OrderPerKey (keyed state: only events newer than the newest seen per mapping and object)
+ *   -> Apply (copy or delete at every replica of the mapping)
+ *   -> Archive (timers: copy unchanged objects to the archive store, later expire them)
+ * </pre>
+ *
+ * <pre>{@code
+ * SyncResult result =
+ *     messages.apply(SyncChanges.NO_PREFIX, SyncChanges.create().withMappings(mappings));
+ * result.deadLetters().apply(...);
+ * }</pre>
+ *
+ * The step names are the operators' identities in Flink checkpoints and savepoints (the Flink
+ * runner uses a step's full name, {@code Outer/Inner}, as its operator's uid). A job applied with
+ * {@link #NO_PREFIX} keeps the names {@code Parse}, {@code OrderPerKey}, {@code Apply} and {@code
+ * Archive}; under any other name they become {@code Name/Parse} and so on, and state from a
+ * savepoint of the other naming is not restored. The counts are {@link SyncMetrics}.
+ */
+public final class SyncChanges extends PTransform<PCollection<NotificationMessage>, SyncResult> {
+
+  /**
+   * The name to apply this transform with so that its steps' full names carry no prefix, as those
+   * of the sync job always had: {@code Parse}, {@code OrderPerKey}, {@code Apply}, {@code Archive}.
+   */
+  public static final String NO_PREFIX = "";
+
+  private static final int DEFAULT_APPLY_CONCURRENCY = 32;
+
+  private final List<SyncMapping> mappings;
+  private final int applyConcurrency;
+
+  private SyncChanges(List<SyncMapping> mappings, int applyConcurrency) {
+    this.mappings = mappings;
+    this.applyConcurrency = applyConcurrency;
+  }
+
+  /** A sync without mappings yet: set them with {@link #withMappings}. */
+  public static SyncChanges create() {
+    return new SyncChanges(null, DEFAULT_APPLY_CONCURRENCY);
+  }
+
+  /**
+   * The mappings: which topic feeds which source, and its replicas. Per-object state is keyed by a
+   * mapping's position in this list, so a running job keeps the order when it resumes.
+   */
+  public SyncChanges withMappings(List<SyncMapping> mappings) {
+    if (mappings == null || mappings.isEmpty()) {
+      throw new IllegalArgumentException("withMappings() needs at least one mapping");
+    }
+    for (int i = 0; i < mappings.size(); i++) {
+      if (mappings.get(i) == null) {
+        throw new IllegalArgumentException("withMappings(): mapping " + i + " is null");
+      }
+    }
+    return new SyncChanges(List.copyOf(mappings), applyConcurrency);
+  }
+
+  /**
+   * How many events of a bundle are applied at once (copies wait on the network); 32 unless set.
+   */
+  public SyncChanges withApplyConcurrency(int concurrency) {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException(
+          "withApplyConcurrency() must be at least 1, got " + concurrency);
+    }
+    return new SyncChanges(mappings, concurrency);
+  }
+
+  @Override
+  public SyncResult expand(PCollection<NotificationMessage> messages) {
+    if (mappings == null) {
+      throw new IllegalStateException("withMappings() is required");
+    }
+    PCollectionTuple parsed =
+        messages.apply(
+            "Parse",
+            ParDo.of(new ParseEventsFn(mappings))
+                .withOutputTags(ParseEventsFn.EVENTS, TupleTagList.of(ParseEventsFn.DEAD_LETTERS)));
+    PCollection<DeadLetter> deadLetters =
+        parsed.get(ParseEventsFn.DEAD_LETTERS).setCoder(AvroCoder.of(DeadLetter.class));
+    KvCoder<String, ChangeEvent> coder =
+        KvCoder.of(OrderPerKeyFn.keyCoder(), AvroCoder.of(ChangeEvent.class));
+    PCollection<KV<String, ChangeEvent>> applied =
+        parsed
+            .get(ParseEventsFn.EVENTS)
+            .setCoder(coder)
+            .apply("OrderPerKey", ParDo.of(new OrderPerKeyFn()))
+            .setCoder(coder)
+            .apply("Apply", ParDo.of(new ApplyChangesFn(mappings, applyConcurrency)))
+            .setCoder(coder);
+    applied.apply("Archive", ParDo.of(new ArchiveFn(mappings)));
+    return new SyncResult(messages.getPipeline(), applied, deadLetters);
+  }
+}
