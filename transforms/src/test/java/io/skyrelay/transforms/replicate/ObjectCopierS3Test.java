@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.ByteRange;
 import io.skyrelay.connectors.CompletedPart;
 import io.skyrelay.connectors.Digests;
@@ -26,12 +25,10 @@ import io.skyrelay.connectors.local.LocalObjectStore;
 import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
 import io.skyrelay.transforms.values.ObjectEntry;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +97,11 @@ class ObjectCopierS3Test {
     return src.head(key);
   }
 
+  /** {@code store}, with one bit of what is written flipped after the copier hashed it. */
+  private static ObjectStore damaged(ObjectStore store) {
+    return new ObjectCopierTest.CorruptingStore(store, ObjectCopierTest.Damage.ON_WRITE);
+  }
+
   private ObjectCopier copier(ObjectStore from, ObjectStore to) {
     return new ObjectCopier(
         from, location("s3://copier-src"), to, location("s3://copier-dst"), false);
@@ -122,7 +124,7 @@ class ObjectCopierS3Test {
     ObjectCopier.VerificationException e =
         assertThrows(
             ObjectCopier.VerificationException.class,
-            () -> copier(src, new DamagingStore(dst)).copyWhole(ObjectEntry.of(listed, "")));
+            () -> copier(src, damaged(dst)).copyWhole(ObjectEntry.of(listed, "")));
     assertTrue(e.getMessage().contains("MD5"), e.getMessage());
     assertThrows(
         ObjectNotFoundException.class, () -> dst.head(key), "the damaged copy was left in place");
@@ -142,7 +144,7 @@ class ObjectCopierS3Test {
     assertEquals(md5Hex(data), listed.md5());
     assertThrows(
         RuntimeException.class,
-        () -> copier(src, new DamagingStore(dst)).copyWhole(ObjectEntry.of(listed, "")));
+        () -> copier(src, damaged(dst)).copyWhole(ObjectEntry.of(listed, "")));
     assertThrows(ObjectNotFoundException.class, () -> dst.head(key), "damaged bytes were stored");
   }
 
@@ -188,84 +190,11 @@ class ObjectCopierS3Test {
                         StoreUri.parse(tmp.resolve("local").toUri().toString()),
                         io.skyrelay.connectors.StoreSettings.EMPTY,
                         "local:test"),
-                    new KmsLikeStore(new DamagingStore(dst)),
+                    new KmsLikeStore(damaged(dst)),
                     location("s3://copier-dst"),
                     false)
                 .copyWhole(ObjectEntry.of(local.head(damagedKey), "")));
     assertThrows(ObjectNotFoundException.class, () -> dst.head(damagedKey));
-  }
-
-  /** Passes every call to another store; subclasses change what they imitate. */
-  abstract static class ForwardingStore implements ObjectStore {
-    final ObjectStore inner;
-
-    ForwardingStore(ObjectStore inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public StoreUri root() {
-      return inner.root();
-    }
-
-    @Override
-    public ListPage list(ListRequest request) {
-      return inner.list(request);
-    }
-
-    @Override
-    public ObjectInfo head(String key) {
-      return inner.head(key);
-    }
-
-    @Override
-    public InputStream read(String key, ByteRange range, String ifMatch) {
-      return inner.read(key, range, ifMatch);
-    }
-
-    @Override
-    public WriteResult put(String key, InputStream content, long length, PutOptions options) {
-      return inner.put(key, content, length, options);
-    }
-
-    @Override
-    public void delete(String key) {
-      inner.delete(key);
-    }
-
-    @Override
-    public BatchDeleteResult deleteAll(Collection<String> keys) {
-      return inner.deleteAll(keys);
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  /** Flips one bit of what is written, after the copier has hashed it: damage on the wire. */
-  static final class DamagingStore extends ForwardingStore {
-    DamagingStore(ObjectStore inner) {
-      super(inner);
-    }
-
-    @Override
-    public WriteResult put(String key, InputStream content, long length, PutOptions options) {
-      InputStream damaged =
-          new FilterInputStream(content) {
-            long pos;
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-              int n = super.read(b, off, len);
-              if (n > 0 && pos <= 100 && pos + n > 100) {
-                b[off + (int) (100 - pos)] ^= 1;
-              }
-              pos += Math.max(n, 0);
-              return n;
-            }
-          };
-      return inner.put(key, damaged, length, options);
-    }
   }
 
   /**
