@@ -10,14 +10,8 @@ import java.util.List;
  */
 public interface MultipartUploads {
 
-  /** Smallest size of every part but the last. */
-  long minPartSize();
-
-  /** Largest size of one part. */
-  long maxPartSize();
-
-  /** Most parts one object can have. */
-  int maxParts();
+  /** The part sizes and part count this store allows for one object. */
+  PartLimits partLimits();
 
   /** Starts an upload; {@code options} apply to the object made by {@link #complete}. */
   UploadHandle begin(String key, PutOptions options);

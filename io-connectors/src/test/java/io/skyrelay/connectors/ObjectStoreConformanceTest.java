@@ -373,7 +373,7 @@ public abstract class ObjectStoreConformanceTest {
   void multipartAssemblyOfPartsUploadedOutOfOrder() {
     require(Feature.MULTIPART, Capability.MULTIPART_UPLOAD);
     MultipartUploads mp = store.multipart().orElseThrow();
-    int partSize = (int) Math.max(mp.minPartSize(), 1 << 20);
+    int partSize = (int) Math.max(mp.partLimits().minPartSize(), 1 << 20);
     byte[] p1 = randomBytes(partSize, 11);
     byte[] p2 = randomBytes(partSize, 12);
     byte[] p3 = randomBytes(1234, 13);
@@ -419,7 +419,7 @@ public abstract class ObjectStoreConformanceTest {
     require(Feature.PART_COPY, Capability.PART_COPY);
     MultipartUploads mp = store.multipart().orElseThrow();
     assertTrue(mp.canCopyPartFrom(store));
-    int partSize = (int) Math.max(mp.minPartSize(), 1 << 20);
+    int partSize = (int) Math.max(mp.partLimits().minPartSize(), 1 << 20);
     byte[] data = randomBytes(partSize * 2 + 500, 21);
     String src = base + "copy-source.bin";
     String etag = put(src, data).etag();

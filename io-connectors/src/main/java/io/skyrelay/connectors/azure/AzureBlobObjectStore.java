@@ -60,6 +60,7 @@ import io.skyrelay.connectors.ObjectContent;
 import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.PartLimits;
 import io.skyrelay.connectors.PreconditionFailedException;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.Retrier;
@@ -764,19 +765,11 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
     return Optional.of(this);
   }
 
-  @Override
-  public long minPartSize() {
-    return 1;
-  }
+  private static final PartLimits PART_LIMITS = new PartLimits(1, MAX_PART, MAX_PARTS);
 
   @Override
-  public long maxPartSize() {
-    return MAX_PART;
-  }
-
-  @Override
-  public int maxParts() {
-    return MAX_PARTS;
+  public PartLimits partLimits() {
+    return PART_LIMITS;
   }
 
   /** Nothing is sent to Azure: blocks are staged under ids that carry the upload id. */

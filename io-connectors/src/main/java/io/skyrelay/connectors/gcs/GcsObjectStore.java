@@ -31,6 +31,7 @@ import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.PartLimits;
 import io.skyrelay.connectors.PreconditionFailedException;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.Redactor;
@@ -713,19 +714,11 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
     return Optional.of(this);
   }
 
-  @Override
-  public long minPartSize() {
-    return 1;
-  }
+  private static final PartLimits PART_LIMITS = new PartLimits(1, 5L << 30, 10_000);
 
   @Override
-  public long maxPartSize() {
-    return 5L << 30;
-  }
-
-  @Override
-  public int maxParts() {
-    return 10_000;
+  public PartLimits partLimits() {
+    return PART_LIMITS;
   }
 
   private static String uploadDir(String uploadId) {
@@ -809,7 +802,7 @@ public final class GcsObjectStore implements ObjectStore, MultipartUploads, Serv
   public CompletedPart uploadPart(
       UploadHandle upload, int partNumber, InputStream content, long length) {
     checkPartNumber(partNumber);
-    if (length > maxPartSize()) {
+    if (length > PART_LIMITS.maxPartSize()) {
       throw new IllegalArgumentException(
           "part " + partNumber + " of " + upload.key() + " is larger than 5 GiB");
     }

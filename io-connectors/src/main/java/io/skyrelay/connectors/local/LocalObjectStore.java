@@ -15,6 +15,7 @@ import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.PartLimits;
 import io.skyrelay.connectors.PreconditionFailedException;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.ServerSideCopy;
@@ -627,19 +628,11 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     return Optional.of(this);
   }
 
-  @Override
-  public long minPartSize() {
-    return 1;
-  }
+  private static final PartLimits PART_LIMITS = new PartLimits(1, 5L << 30, 10_000);
 
   @Override
-  public long maxPartSize() {
-    return 5L << 30;
-  }
-
-  @Override
-  public int maxParts() {
-    return 10_000;
+  public PartLimits partLimits() {
+    return PART_LIMITS;
   }
 
   @Override

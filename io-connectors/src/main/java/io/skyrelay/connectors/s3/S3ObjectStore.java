@@ -12,6 +12,7 @@ import io.skyrelay.connectors.ObjectContent;
 import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.PartLimits;
 import io.skyrelay.connectors.PreconditionFailedException;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.Retrier;
@@ -482,19 +483,11 @@ public final class S3ObjectStore implements ObjectStore, MultipartUploads, Serve
     return Optional.of(this);
   }
 
-  @Override
-  public long minPartSize() {
-    return MIN_PART;
-  }
+  private static final PartLimits PART_LIMITS = new PartLimits(MIN_PART, MAX_PART, 10_000);
 
   @Override
-  public long maxPartSize() {
-    return MAX_PART;
-  }
-
-  @Override
-  public int maxParts() {
-    return 10_000;
+  public PartLimits partLimits() {
+    return PART_LIMITS;
   }
 
   @Override

@@ -143,7 +143,7 @@ public final class ConnectorBenchmark {
     String partsGap = null;
     if (mp.isEmpty()) {
       partsGap = "no multi-part assembly";
-    } else if (partSize < mp.get().minPartSize()) {
+    } else if (partSize < mp.get().partLimits().minPartSize()) {
       partsGap = "parts below the store's minimum";
     }
     List<Double> put1 = new ArrayList<>();

@@ -257,14 +257,7 @@ public final class ObjectCopier {
 
   /** The part size for an object of {@code size} bytes at the destination, within its limits. */
   public static long partSize(MultipartUploads mp, long size, long chunkSize) {
-    long part = Math.max(chunkSize, mp.minPartSize());
-    long needed = (size + mp.maxParts() - 1) / mp.maxParts();
-    part = Math.max(part, needed);
-    if (part > mp.maxPartSize()) {
-      throw new IllegalArgumentException(
-          "object of " + size + " bytes needs parts larger than the store's maximum");
-    }
-    return part;
+    return mp.partLimits().partSizeFor(size, chunkSize);
   }
 
   /** Starts the multi-part upload of an object; returns its handle. */

@@ -87,7 +87,7 @@ class ObjectCopierS3Test {
   /** Writes {@code data} to {@code key} of the source as a two-part multipart upload. */
   private ObjectInfo putMultipart(String key, byte[] data) {
     MultipartUploads mp = src.multipart().orElseThrow();
-    int first = (int) mp.minPartSize();
+    int first = (int) mp.partLimits().minPartSize();
     UploadHandle h = mp.begin(key, PutOptions.DEFAULT);
     CompletedPart p1 = mp.uploadPart(h, 1, new ByteArrayInputStream(data, 0, first), first);
     CompletedPart p2 =
