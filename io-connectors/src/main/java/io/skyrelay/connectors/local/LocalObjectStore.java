@@ -1,11 +1,8 @@
 package io.skyrelay.connectors.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.BoundedInputStream;
 import io.skyrelay.connectors.ByteRange;
-import io.skyrelay.connectors.CompletedPart;
-import io.skyrelay.connectors.Digests;
 import io.skyrelay.connectors.HashingInputStream;
 import io.skyrelay.connectors.InvalidKeyException;
 import io.skyrelay.connectors.ListPage;
@@ -15,19 +12,16 @@ import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
-import io.skyrelay.connectors.PartLimits;
 import io.skyrelay.connectors.PreconditionFailedException;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.ServerSideCopy;
 import io.skyrelay.connectors.StoreException;
 import io.skyrelay.connectors.StoreUri;
-import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.connectors.WriteResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -41,14 +35,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,72 +55,36 @@ import java.util.stream.Stream;
  * behind the store's back (its size or modification time no longer match the metadata) gets an ETag
  * derived from its size and modification time, and no MD5.
  */
-public final class LocalObjectStore implements ObjectStore, MultipartUploads, ServerSideCopy {
+public final class LocalObjectStore implements ObjectStore {
 
   /** The store's own folder under the root; keys cannot start with it. */
   public static final String INTERNAL_DIR = ".skyrelay";
 
   private static final int MAX_NAME_BYTES = 255;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path root;
-  private final Path meta;
   private final Path tmp;
-  private final Path uploads;
-
-  /** The extended attribute ({@code user.skyrelay}) that holds an object's metadata. */
-  static final String ATTRIBUTE = "skyrelay";
-
-  /** The largest attribute value read in one call; larger ones are sized first. */
-  private static final int ATTRIBUTE_READ = 4096;
-
-  /** Whether the file system under the root keeps user extended attributes. */
-  private final boolean attributes;
+  private final LocalMetadata metadata;
+  private final LocalStagedUploads uploads;
+  private final LocalCopies copies;
 
   public LocalObjectStore(Path root) {
     this.root = root.toAbsolutePath().normalize();
-    this.meta = this.root.resolve(INTERNAL_DIR).resolve("meta");
     this.tmp = this.root.resolve(INTERNAL_DIR).resolve("tmp");
-    this.uploads = this.root.resolve(INTERNAL_DIR).resolve("uploads");
     try {
       Files.createDirectories(tmp);
     } catch (IOException e) {
       throw translate("cannot create the store folder " + this.root, e);
     }
-    this.attributes = attributesWork(tmp);
-  }
-
-  /**
-   * Whether an extended attribute can be set on a file in {@code dir}: ext4, XFS, Btrfs and most
-   * others keep them; some file systems (older tmpfs, FAT, some network mounts) do not. The probe
-   * is a file of its own: the workers of a job open the same folder at the same moment, and probes
-   * of one shared file would undo each other.
-   */
-  private static boolean attributesWork(Path dir) {
-    Path probe;
-    try {
-      probe = Files.createTempFile(dir, "xattr-probe-", ".tmp");
-    } catch (IOException e) {
-      return false;
-    }
-    try {
-      UserDefinedFileAttributeView view =
-          Files.getFileAttributeView(probe, UserDefinedFileAttributeView.class);
-      if (view == null) {
-        return false;
-      }
-      view.write(ATTRIBUTE, ByteBuffer.wrap(new byte[] {'{', '}'}));
-      return true;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    } finally {
-      deleteQuietly(probe);
-    }
+    this.metadata = new LocalMetadata(this.root.resolve(INTERNAL_DIR).resolve("meta"), tmp);
+    this.uploads =
+        new LocalStagedUploads(this, this.root.resolve(INTERNAL_DIR).resolve("uploads"), tmp);
+    this.copies = new LocalCopies(this);
   }
 
   /** Whether objects' metadata goes to extended attributes rather than sidecar files. */
   boolean keepsMetadataInAttributes() {
-    return attributes;
+    return metadata.inAttributes();
   }
 
   @Override
@@ -188,134 +141,8 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     return file;
   }
 
-  private Path metaOf(String key) {
-    return meta.resolve(key);
-  }
-
   private static String abbreviate(String key) {
     return key.length() <= 80 ? key : key.substring(0, 60) + "...(" + key.length() + " chars)";
-  }
-
-  // ---- metadata: extended attribute, or sidecar file ----------------------------------------
-
-  /** What the store remembers of an object besides its bytes. */
-  record Sidecar(
-      String contentType, Map<String, String> metadata, String md5, long size, long mtimeMillis) {
-
-    byte[] toJson() throws IOException {
-      Map<String, Object> map = new LinkedHashMap<>();
-      map.put("contentType", contentType);
-      map.put("metadata", metadata);
-      map.put("md5", md5);
-      map.put("size", size);
-      map.put("mtimeMillis", mtimeMillis);
-      return JSON.writeValueAsBytes(map);
-    }
-
-    /** The metadata in {@code json}, or {@code null} when it is not readable as such. */
-    static Sidecar fromJson(byte[] json, int length) {
-      try {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = JSON.readValue(json, 0, length, Map.class);
-        @SuppressWarnings("unchecked")
-        Map<String, String> md = (Map<String, String>) map.getOrDefault("metadata", Map.of());
-        return new Sidecar(
-            (String) map.get("contentType"),
-            md,
-            (String) map.get("md5"),
-            ((Number) map.get("size")).longValue(),
-            ((Number) map.get("mtimeMillis")).longValue());
-      } catch (IOException | RuntimeException e) {
-        return null; // unreadable metadata is treated as absent: the object is still listed
-      }
-    }
-  }
-
-  /** The metadata of the object in {@code file}: its extended attribute, else its sidecar. */
-  private Sidecar readMeta(String key, Path file) {
-    if (attributes) {
-      Sidecar s = readAttribute(file);
-      if (s != null) {
-        return s;
-      }
-    }
-    return readSidecar(key);
-  }
-
-  private static Sidecar readAttribute(Path file) {
-    UserDefinedFileAttributeView view =
-        Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-    try {
-      ByteBuffer buf = ByteBuffer.allocate(ATTRIBUTE_READ);
-      try {
-        view.read(ATTRIBUTE, buf);
-      } catch (IOException tooSmallOrAbsent) {
-        int size = view.size(ATTRIBUTE); // throws when the attribute is absent
-        if (size <= ATTRIBUTE_READ) {
-          return null;
-        }
-        buf = ByteBuffer.allocate(size);
-        view.read(ATTRIBUTE, buf);
-      }
-      return Sidecar.fromJson(buf.array(), buf.position());
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /**
-   * Sets the metadata as {@code file}'s extended attribute; {@code false} when the file system
-   * refuses it (no attributes, or more metadata than it keeps per file).
-   */
-  private boolean writeAttribute(Path file, byte[] json) {
-    if (!attributes) {
-      return false;
-    }
-    try {
-      Files.getFileAttributeView(file, UserDefinedFileAttributeView.class)
-          .write(ATTRIBUTE, ByteBuffer.wrap(json));
-      return true;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  private Sidecar readSidecar(String key) {
-    Path m = metaOf(key);
-    try {
-      if (!Files.isRegularFile(m)) {
-        return null;
-      }
-      byte[] json = Files.readAllBytes(m);
-      return Sidecar.fromJson(json, json.length);
-    } catch (IOException | RuntimeException e) {
-      return null; // an unreadable sidecar is treated as absent: the object is still listed
-    }
-  }
-
-  private void writeSidecar(String key, byte[] json) throws IOException {
-    Path t = tmp.resolve(UUID.randomUUID() + ".json");
-    Files.write(t, json);
-    Path m = metaOf(key);
-    ensureFolder(m.getParent());
-    Files.move(t, m, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private ObjectInfo info(String key, Path file, BasicFileAttributes attrs, boolean withMeta) {
-    long size = attrs.size();
-    long mtime = attrs.lastModifiedTime().toMillis();
-    Sidecar s = readMeta(key, file);
-    boolean valid = s != null && s.size() == size && s.mtimeMillis() == mtime;
-    String etag = valid ? s.md5() : Long.toHexString(mtime) + "-" + Long.toHexString(size);
-    return new ObjectInfo(
-        key,
-        size,
-        etag,
-        attrs.lastModifiedTime().toInstant(),
-        valid ? s.md5() : null,
-        valid ? s.contentType() : null,
-        valid && withMeta ? s.metadata() : Map.of(),
-        null);
   }
 
   // ---- required operations ------------------------------------------------------------------
@@ -337,7 +164,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
                     try {
                       BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
                       if (a.isRegularFile()) {
-                        all.add(info(key, p, a, false));
+                        all.add(metadata.info(key, p, a, false));
                       }
                     } catch (NoSuchFileException gone) {
                       // deleted while listing: not part of this listing
@@ -365,7 +192,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
       if (!a.isRegularFile()) {
         throw notFound(key);
       }
-      return info(key, file, a, true);
+      return metadata.info(key, file, a, true);
     } catch (NoSuchFileException e) {
       throw notFound(key);
     } catch (IOException e) {
@@ -460,7 +287,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
    * KiB: one write call per buffer instead of one per 8 KiB ({@code transferTo}), which matters
    * where system calls are dear (virtual machines).
    */
-  private static long copy(InputStream in, OutputStream out, long length) throws IOException {
+  static long copy(InputStream in, OutputStream out, long length) throws IOException {
     byte[] buf = new byte[(int) Math.max(1, Math.min(length, COPY_BUFFER))];
     long total = 0;
     int n;
@@ -475,16 +302,17 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
    * Moves a complete temporary file into place and records its metadata; the temporary file is gone
    * when this returns normally.
    */
-  private WriteResult commit(String key, Path file, Path t, String md5Hex, PutOptions options)
+  WriteResult commit(String key, Path file, Path t, String md5Hex, PutOptions options)
       throws IOException {
     BasicFileAttributes written = Files.readAttributes(t, BasicFileAttributes.class);
     long size = written.size();
     long mtime = written.lastModifiedTime().toMillis();
     byte[] json =
-        new Sidecar(options.contentType(), options.metadata(), md5Hex, size, mtime).toJson();
+        new LocalMetadata.Sidecar(options.contentType(), options.metadata(), md5Hex, size, mtime)
+            .toJson();
     // Set before the rename, the attribute becomes visible with the bytes (setting it changes the
     // file's ctime, not the modification time the metadata records).
-    boolean inAttribute = writeAttribute(t, json);
+    boolean inAttribute = metadata.writeAttribute(t, json);
     try {
       place(key, file, t, options.ifNoneMatch());
     } catch (FileSystemException e) {
@@ -498,11 +326,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
       createParents(key, file);
       place(key, file, t, options.ifNoneMatch());
     }
-    if (inAttribute) {
-      Files.deleteIfExists(metaOf(key)); // a sidecar left by an earlier write would be stale
-    } else {
-      writeSidecar(key, json);
-    }
+    metadata.placed(key, json, inAttribute);
     return new WriteResult(key, size, md5Hex);
   }
 
@@ -521,7 +345,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
    * and catches an exception on the way (a stack trace per object written), and most writes go to a
    * folder that is already there.
    */
-  private static void ensureFolder(Path dir) throws IOException {
+  static void ensureFolder(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir);
     }
@@ -549,15 +373,14 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     Path file = fileOf(key);
     try {
       Files.deleteIfExists(file);
-      Files.deleteIfExists(metaOf(key));
       pruneEmptyParents(file.getParent(), root);
-      pruneEmptyParents(metaOf(key).getParent(), meta);
+      metadata.delete(key);
     } catch (IOException e) {
       throw translate("deleting " + key, e);
     }
   }
 
-  private static void pruneEmptyParents(Path dir, Path stop) {
+  static void pruneEmptyParents(Path dir, Path stop) {
     while (dir != null && dir.startsWith(stop) && !dir.equals(stop)) {
       try {
         Files.delete(dir);
@@ -585,229 +408,21 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     return new BatchDeleteResult(deleted, failed);
   }
 
-  // ---- server-side copy ---------------------------------------------------------------------
+  // ---- optional abilities ------------------------------------------------------------------
 
   @Override
   public Optional<ServerSideCopy> serverSideCopy() {
-    return Optional.of(this);
+    return Optional.of(copies);
   }
-
-  @Override
-  public boolean canCopyFrom(ObjectStore source) {
-    return source instanceof LocalObjectStore;
-  }
-
-  @Override
-  public long maxCopySize() {
-    return Long.MAX_VALUE;
-  }
-
-  @Override
-  public WriteResult copy(
-      ObjectStore source,
-      String sourceKey,
-      String targetKey,
-      String ifMatch,
-      Map<String, String> extraMetadata) {
-    ObjectInfo src = source.head(sourceKey);
-    Map<String, String> md = new HashMap<>(src.metadata());
-    if (extraMetadata != null) {
-      md.putAll(extraMetadata);
-    }
-    try (InputStream in = source.read(sourceKey, null, ifMatch)) {
-      return put(targetKey, in, src.size(), PutOptions.of(src.contentType(), md));
-    } catch (IOException e) {
-      throw translate("copying " + sourceKey + " to " + targetKey, e);
-    }
-  }
-
-  // ---- multi-part ---------------------------------------------------------------------------
 
   @Override
   public Optional<MultipartUploads> multipart() {
-    return Optional.of(this);
-  }
-
-  private static final PartLimits PART_LIMITS = new PartLimits(1, 5L << 30, 10_000);
-
-  @Override
-  public PartLimits partLimits() {
-    return PART_LIMITS;
-  }
-
-  @Override
-  public UploadHandle begin(String key, PutOptions options) {
-    fileOf(key);
-    UploadHandle h = new UploadHandle(key, UUID.randomUUID().toString(), options);
-    try {
-      Path dir = Files.createDirectories(uploads.resolve(h.uploadId()));
-      Map<String, Object> desc = new LinkedHashMap<>();
-      desc.put("key", key);
-      desc.put("contentType", options.contentType());
-      desc.put("metadata", options.metadata());
-      JSON.writeValue(dir.resolve("upload.json").toFile(), desc);
-      return h;
-    } catch (IOException e) {
-      throw translate("starting an upload of " + key, e);
-    }
-  }
-
-  private Path uploadDir(UploadHandle upload) {
-    if (!upload.uploadId().matches("[0-9a-f-]{36}")) {
-      throw new InvalidKeyException(
-          "'" + upload.uploadId() + "' is not an upload id of this store");
-    }
-    Path dir = uploads.resolve(upload.uploadId());
-    if (!Files.isDirectory(dir)) {
-      throw new ObjectNotFoundException(
-          "upload "
-              + upload.uploadId()
-              + " of "
-              + upload.key()
-              + " does not exist (completed or aborted already?)");
-    }
-    return dir;
-  }
-
-  private static void checkPartNumber(int partNumber) {
-    if (partNumber < 1 || partNumber > 10_000) {
-      throw new IllegalArgumentException("part number must be in 1..10000, got " + partNumber);
-    }
-  }
-
-  @Override
-  public CompletedPart uploadPart(
-      UploadHandle upload, int partNumber, InputStream content, long length) {
-    checkPartNumber(partNumber);
-    Path dir = uploadDir(upload);
-    Path t = tmp.resolve(UUID.randomUUID().toString());
-    try {
-      MessageDigest md5 = Digests.md5();
-      long written;
-      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(t), md5)) {
-        written = copy(content, out, length);
-      }
-      if (written != length) {
-        throw new StoreException(
-            "part "
-                + partNumber
-                + " of "
-                + upload.key()
-                + ": expected "
-                + length
-                + " bytes but the source gave "
-                + written);
-      }
-      Files.move(
-          t,
-          dir.resolve(Integer.toString(partNumber)),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-      return new CompletedPart(partNumber, HexFormat.of().formatHex(md5.digest()), written);
-    } catch (IOException e) {
-      throw translate("uploading part " + partNumber + " of " + upload.key(), e);
-    } finally {
-      deleteQuietly(t);
-    }
-  }
-
-  @Override
-  public boolean canCopyPartFrom(ObjectStore source) {
-    return source instanceof LocalObjectStore;
-  }
-
-  @Override
-  public CompletedPart copyPart(
-      UploadHandle upload,
-      int partNumber,
-      ObjectStore source,
-      String sourceKey,
-      ByteRange range,
-      String ifMatch) {
-    try (InputStream in = source.read(sourceKey, range, ifMatch)) {
-      return uploadPart(upload, partNumber, in, range.length());
-    } catch (IOException e) {
-      throw translate("copying part " + partNumber + " from " + sourceKey, e);
-    }
-  }
-
-  @Override
-  public WriteResult complete(UploadHandle upload, List<CompletedPart> parts) {
-    Path dir = uploadDir(upload);
-    Path file = fileOf(upload.key());
-    Path t = tmp.resolve(UUID.randomUUID().toString());
-    List<CompletedPart> ordered = new ArrayList<>(parts);
-    ordered.sort((a, b) -> Integer.compare(a.partNumber(), b.partNumber()));
-    try {
-      MessageDigest md5 = Digests.md5();
-      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(t), md5)) {
-        for (CompletedPart p : ordered) {
-          Path part = dir.resolve(Integer.toString(p.partNumber()));
-          if (!Files.isRegularFile(part) || Files.size(part) != p.size()) {
-            throw new StoreException(
-                "part "
-                    + p.partNumber()
-                    + " of "
-                    + upload.key()
-                    + " is missing or incomplete;"
-                    + " upload it again before completing");
-          }
-          Files.copy(part, out);
-        }
-      }
-      WriteResult r =
-          commit(upload.key(), file, t, HexFormat.of().formatHex(md5.digest()), upload.options());
-      deleteTree(dir);
-      return r;
-    } catch (IOException e) {
-      throw translate("completing the upload of " + upload.key(), e);
-    } finally {
-      deleteQuietly(t);
-    }
-  }
-
-  @Override
-  public void abort(UploadHandle upload) {
-    Path dir = uploads.resolve(upload.uploadId()).normalize();
-    if (dir.startsWith(uploads) && !dir.equals(uploads)) {
-      deleteTree(dir);
-    }
-  }
-
-  @Override
-  public List<UploadHandle> listPending(String prefix) {
-    List<UploadHandle> pending = new ArrayList<>();
-    if (!Files.isDirectory(uploads)) {
-      return pending;
-    }
-    try (Stream<Path> dirs = Files.list(uploads)) {
-      for (Path dir : (Iterable<Path>) dirs::iterator) {
-        Path desc = dir.resolve("upload.json");
-        if (!Files.isRegularFile(desc)) {
-          continue;
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> d = JSON.readValue(desc.toFile(), Map.class);
-        String key = (String) d.get("key");
-        if (key.startsWith(prefix)) {
-          @SuppressWarnings("unchecked")
-          Map<String, String> md = (Map<String, String>) d.get("metadata");
-          pending.add(
-              new UploadHandle(
-                  key,
-                  dir.getFileName().toString(),
-                  PutOptions.of((String) d.get("contentType"), md)));
-        }
-      }
-    } catch (IOException e) {
-      throw translate("listing pending uploads", e);
-    }
-    return pending;
+    return Optional.of(uploads);
   }
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private static void deleteQuietly(Path p) {
+  static void deleteQuietly(Path p) {
     try {
       Files.deleteIfExists(p);
     } catch (IOException ignored) {
@@ -815,7 +430,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     }
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
@@ -831,7 +446,7 @@ public final class LocalObjectStore implements ObjectStore, MultipartUploads, Se
     return new ObjectNotFoundException("object " + key + " does not exist under " + root);
   }
 
-  private StoreException translate(String what, Exception e) {
+  static StoreException translate(String what, Exception e) {
     Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
     if (cause instanceof AccessDeniedException) {
       return new io.skyrelay.connectors.AccessDeniedException(

@@ -120,7 +120,7 @@ class LocalObjectStoreTest {
     Path sidecar = root.resolve(".skyrelay/meta/dir/a file.txt");
     if (store.keepsMetadataInAttributes()) {
       var view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-      assertTrue(view.list().contains(LocalObjectStore.ATTRIBUTE), "metadata is on the file");
+      assertTrue(view.list().contains(LocalMetadata.ATTRIBUTE), "metadata is on the file");
       assertFalse(Files.exists(sidecar), "no second file per object");
     } else {
       assertTrue(Files.isRegularFile(sidecar));
