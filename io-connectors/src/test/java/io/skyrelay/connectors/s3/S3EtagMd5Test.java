@@ -17,20 +17,20 @@ class S3EtagMd5Test {
 
   @Test
   void aSingleRequestUploadsEtagIsItsMd5WithoutEncryptionOrWithS3ManagedKeys() {
-    assertEquals(ETAG.toLowerCase(), S3ObjectStore.md5Of(ETAG, null, null));
-    assertEquals(ETAG.toLowerCase(), S3ObjectStore.md5Of(ETAG, "AES256", null));
+    assertEquals(ETAG.toLowerCase(), S3Etags.md5Of(ETAG, null, null));
+    assertEquals(ETAG.toLowerCase(), S3Etags.md5Of(ETAG, "AES256", null));
   }
 
   @Test
   void etagsOfObjectsEncryptedWithKmsOrACustomerKeyAreNotMd5s() {
-    assertNull(S3ObjectStore.md5Of(ETAG, "aws:kms", null));
-    assertNull(S3ObjectStore.md5Of(ETAG, "aws:kms:dsse", null));
-    assertNull(S3ObjectStore.md5Of(ETAG, null, "AES256"));
+    assertNull(S3Etags.md5Of(ETAG, "aws:kms", null));
+    assertNull(S3Etags.md5Of(ETAG, "aws:kms:dsse", null));
+    assertNull(S3Etags.md5Of(ETAG, null, "AES256"));
   }
 
   @Test
   void multipartEtagsAreNotMd5s() {
-    assertNull(S3ObjectStore.md5Of(ETAG + "-3", null, null));
-    assertNull(S3ObjectStore.md5Of(null, null, null));
+    assertNull(S3Etags.md5Of(ETAG + "-3", null, null));
+    assertNull(S3Etags.md5Of(null, null, null));
   }
 }
