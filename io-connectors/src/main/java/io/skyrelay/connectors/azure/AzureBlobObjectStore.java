@@ -1,56 +1,37 @@
 package io.skyrelay.connectors.azure;
 
-import com.azure.core.exception.ClientAuthenticationException;
-import com.azure.core.exception.UnexpectedLengthException;
 import com.azure.core.http.HttpHeader;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
-import com.azure.core.http.RequestConditions;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
-import com.azure.core.util.polling.LongRunningOperationStatus;
-import com.azure.core.util.polling.PollResponse;
-import com.azure.core.util.polling.SyncPoller;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.batch.BlobBatch;
 import com.azure.storage.blob.batch.BlobBatchClient;
 import com.azure.storage.blob.batch.BlobBatchClientBuilder;
-import com.azure.storage.blob.models.BlobBeginCopySourceRequestConditions;
-import com.azure.storage.blob.models.BlobCopyInfo;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobItemProperties;
-import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobProperties;
-import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.blob.models.Block;
 import com.azure.storage.blob.models.BlockBlobItem;
-import com.azure.storage.blob.models.BlockListType;
-import com.azure.storage.blob.models.CopyStatusType;
 import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.UserDelegationKey;
-import com.azure.storage.blob.options.BlobBeginCopyOptions;
-import com.azure.storage.blob.options.BlobCopyFromUrlOptions;
-import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
-import com.azure.storage.blob.options.BlockBlobStageBlockFromUrlOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.blob.specialized.BlockBlobClient;
-import io.skyrelay.connectors.AccessDeniedException;
 import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.BoundedInputStream;
 import io.skyrelay.connectors.ByteRange;
-import io.skyrelay.connectors.CompletedPart;
 import io.skyrelay.connectors.Digests;
 import io.skyrelay.connectors.InvalidKeyException;
 import io.skyrelay.connectors.ListPage;
@@ -60,16 +41,12 @@ import io.skyrelay.connectors.ObjectContent;
 import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
-import io.skyrelay.connectors.PartLimits;
-import io.skyrelay.connectors.PreconditionFailedException;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.Retrier;
 import io.skyrelay.connectors.ServerSideCopy;
 import io.skyrelay.connectors.StoreException;
 import io.skyrelay.connectors.StoreUri;
-import io.skyrelay.connectors.ThrottledException;
 import io.skyrelay.connectors.TransientStoreException;
-import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.connectors.WriteResult;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -95,29 +72,26 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * One container of one Azure Blob Storage account, holding block blobs.
  *
  * <p>ETags are reported without quotes. MD5: Azure computes the Content-MD5 of blobs written in one
  * request; {@link #put} also computes it while streaming and compares it with Azure's, and for
- * large puts written as blocks it stores its own. Blobs assembled by {@link #complete} have no MD5.
+ * large puts written as blocks it stores its own. Blobs assembled from parts have no MD5.
  *
  * <p>User metadata keys are mapped to C# identifiers, as Azure requires, by {@link MetadataNames}
  * ({@code source-etag} is stored as {@code source_2d_etag}). Azure compares metadata names without
  * regard to case and may return them lower-cased (Azurite does), as S3 does. Metadata values must
  * be ASCII.
  *
- * <p>Multi-part uploads are staged blocks: a part is a block whose id is derived from the upload id
- * and the part number, and {@link #complete} commits the block list. Azure has no way to discard
- * staged blocks: {@link #abort} does nothing, and the blocks of an abandoned upload expire after
- * seven days (or when the blob is next committed). Parts and whole objects are copied server-side
- * from another container, in this account or another, through a read-only SAS for the source blob
- * that lives one hour: a service SAS signed with the source's shared key, the source's own SAS
- * token, or a user delegation SAS when the source uses Azure AD credentials.
+ * <p>Multi-part uploads are staged blocks ({@link AzureBlockUploads}). Parts and whole objects
+ * ({@link AzureCopies}) are copied server-side from another container, in this account or another,
+ * through a read-only SAS for the source blob that lives one hour: a service SAS signed with the
+ * source's shared key, the source's own SAS token, or a user delegation SAS when the source uses
+ * Azure AD credentials. Failures are translated by {@link AzureErrors}.
  */
-public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads, ServerSideCopy {
+public final class AzureBlobObjectStore implements ObjectStore {
 
   /** How a store authenticates; decides how it hands out read access to its blobs for copies. */
   enum Auth {
@@ -126,21 +100,12 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
     TOKEN
   }
 
-  static final long MAX_PART = 4000L << 20;
-  static final int MAX_PARTS = 50_000;
   static final int MAX_KEY_CHARS = 1024;
-
-  /** Copy Blob From URL copies sources up to this size in one synchronous request. */
-  static final long MAX_SYNC_COPY = 256L << 20;
 
   private static final long SINGLE_PUT_MAX = 256L << 20;
   private static final long PUT_BLOCK_SIZE = 64L << 20;
   private static final int BATCH_MAX = 256;
   private static final Duration SAS_LIFETIME = Duration.ofHours(1);
-  private static final Duration COPY_POLL_INTERVAL = Duration.ofSeconds(1);
-
-  /** Marks block ids made by this connector, so that {@link #listPending} can recognise them. */
-  private static final String BLOCK_ID_TAG = "skyrelay";
 
   private static final HttpHeaderName X_MS_RANGE = HttpHeaderName.fromString("x-ms-range");
   private static final HttpHeaderName X_MS_VERSION = HttpHeaderName.fromString("x-ms-version");
@@ -150,15 +115,17 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
   private final BlobContainerClient container;
   private final Auth auth;
   private final String sasToken;
-  private final String credentialHint;
   private final URI accountUrl;
   private final Retrier retrier = Retrier.DEFAULT;
+  private final AzureErrors errors;
+  private final AzureCopies copies;
+  private final AzureBlockUploads uploads;
   private volatile BlobBatchClient batchClient;
   private volatile UserDelegationKey delegationKey;
 
   private volatile long singlePutMax = SINGLE_PUT_MAX;
   private volatile long putBlockSize = PUT_BLOCK_SIZE;
-  private volatile long syncCopyMax = MAX_SYNC_COPY;
+  private volatile long syncCopyMax = AzureCopies.MAX_SYNC_COPY;
 
   /**
    * @param root the container, as {@code az://account/container}
@@ -177,8 +144,19 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
     this.container = container;
     this.auth = auth;
     this.sasToken = sasToken;
-    this.credentialHint = credentialHint;
     this.accountUrl = URI.create(container.getAccountUrl());
+    this.errors = new AzureErrors(root, credentialHint, accountUrl);
+    this.copies = new AzureCopies(this, retrier, errors);
+    this.uploads = new AzureBlockUploads(this, container, copies, retrier, errors);
+  }
+
+  URI accountUrl() {
+    return accountUrl;
+  }
+
+  /** The largest source copied with one synchronous Copy Blob From URL request. */
+  long syncCopyMax() {
+    return syncCopyMax;
   }
 
   /** Lowers the size limits of the transfer paths, so that tests reach them with small objects. */
@@ -193,7 +171,7 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
     return root;
   }
 
-  private static void checkKey(String key) {
+  static void checkKey(String key) {
     if (key == null || key.isEmpty()) {
       throw new InvalidKeyException("object key is empty");
     }
@@ -207,13 +185,13 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
     }
   }
 
-  private BlockBlobClient blob(String key) {
+  BlockBlobClient blob(String key) {
     checkKey(key);
     return container.getBlobClient(key).getBlockBlobClient();
   }
 
-  private String where(String key) {
-    return key == null ? root.toString() : root + "/" + key;
+  String where(String key) {
+    return errors.where(key);
   }
 
   // ---- required operations ------------------------------------------------------------------
@@ -250,7 +228,7 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
             return new ListPage(objects, prefixes, token == null || token.isEmpty() ? null : token);
           }
         },
-        e -> translate(e, "listing", prefix.isEmpty() ? null : prefix));
+        e -> errors.translate(e, "listing", prefix.isEmpty() ? null : prefix));
   }
 
   private static ObjectInfo info(BlobItem item) {
@@ -273,7 +251,7 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
         retrier.call(
             "head " + key,
             () -> blob.getPropertiesWithResponse(null, null, Context.NONE).getValue(),
-            e -> translate(e, "reading the properties of", key));
+            e -> errors.translate(e, "reading the properties of", key));
     return new ObjectInfo(
         key,
         p.getBlobSize(),
@@ -325,7 +303,7 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
                   r,
                   null);
             },
-            e -> translate(e, "reading", key));
+            e -> errors.translate(e, "reading", key));
     ObjectInfo info = info(key, response, range != null);
     InputStream body = response.getBodyAsBinaryData().toStream();
     return new ObjectContent(info, new ResponseStream(body, response, key));
@@ -395,7 +373,7 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
                     Context.NONE)
                 .getValue();
       } catch (RuntimeException e) {
-        throw translate(e, "writing", key);
+        throw errors.translate(e, "writing", key);
       }
       String etag = unquote(written.getETag());
       byte[] ours = md5.digest();
@@ -425,15 +403,17 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
       PutOptions options,
       Map<String, String> metadata) {
     if (options.ifNoneMatch() && exists(key)) {
-      throw alreadyExists(key);
+      throw errors.alreadyExists(key);
     }
-    long blockSize = Math.max(putBlockSize, (length + MAX_PARTS - 1) / MAX_PARTS);
-    String uploadId = newUploadId();
+    long blockSize =
+        Math.max(
+            putBlockSize, (length + AzureBlockUploads.MAX_PARTS - 1) / AzureBlockUploads.MAX_PARTS);
+    String uploadId = AzureBlockUploads.newUploadId();
     List<String> ids = new ArrayList<>();
     long remaining = length;
     for (int part = 1; remaining > 0; part++) {
       long n = Math.min(blockSize, remaining);
-      String id = blockId(uploadId, part);
+      String id = AzureBlockUploads.blockId(uploadId, part);
       try {
         blob.stageBlockWithResponse(
             new BlockBlobStageBlockOptions(
@@ -441,7 +421,7 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
             null,
             Context.NONE);
       } catch (RuntimeException e) {
-        throw translate(e, "writing block " + part + " of", key);
+        throw errors.translate(e, "writing block " + part + " of", key);
       }
       ids.add(id);
       remaining -= n;
@@ -451,7 +431,7 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
       throw options.md5Mismatch(where(key), hex(digest)); // the staged blocks are never committed
     }
     BlockBlobItem written =
-        commit(
+        uploads.commit(
             key,
             blob,
             ids,
@@ -484,11 +464,11 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
     }
   }
 
-  private static BlobRequestConditions createConditions(PutOptions options) {
+  static BlobRequestConditions createConditions(PutOptions options) {
     return options.ifNoneMatch() ? new BlobRequestConditions().setIfNoneMatch("*") : null;
   }
 
-  private Map<String, String> azureMetadata(Map<String, String> metadata, String key) {
+  Map<String, String> azureMetadata(Map<String, String> metadata, String key) {
     for (Map.Entry<String, String> e : metadata.entrySet()) {
       String v = e.getValue();
       if (v == null || !StandardCharsets.US_ASCII.newEncoder().canEncode(v)) {
@@ -516,7 +496,7 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
         () ->
             blob.deleteIfExistsWithResponse(
                 DeleteSnapshotsOptionType.INCLUDE, null, null, Context.NONE),
-        e -> translate(e, "deleting", key));
+        e -> errors.translate(e, "deleting", key));
   }
 
   /**
@@ -549,7 +529,8 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
                 client.submitBatchWithResponse(batch, false, null, Context.NONE);
                 return r;
               },
-              e -> translate(e, "deleting a batch of " + chunk.size() + " objects in", null));
+              e ->
+                  errors.translate(e, "deleting a batch of " + chunk.size() + " objects in", null));
       for (Map.Entry<String, Response<Void>> e : results.entrySet()) {
         int status;
         try {
@@ -581,144 +562,16 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
     return c;
   }
 
-  // ---- server-side copy ---------------------------------------------------------------------
+  // ---- optional abilities ------------------------------------------------------------------
 
   @Override
   public Optional<ServerSideCopy> serverSideCopy() {
-    return Optional.of(this);
-  }
-
-  /**
-   * Another Azure container whose blobs this account's service can fetch: one on the same endpoint,
-   * or any two on public host names (not an emulator on a loopback or IP address).
-   */
-  @Override
-  public boolean canCopyFrom(ObjectStore source) {
-    if (!(source instanceof AzureBlobObjectStore other)) {
-      return false;
-    }
-    if (sameAuthority(accountUrl, other.accountUrl)) {
-      return true;
-    }
-    return !AzureBlobObjectStoreProvider.isIpOrLoopback(accountUrl.getHost())
-        && !AzureBlobObjectStoreProvider.isIpOrLoopback(other.accountUrl.getHost());
-  }
-
-  private static boolean sameAuthority(URI a, URI b) {
-    return a.getScheme().equalsIgnoreCase(b.getScheme())
-        && a.getHost().equalsIgnoreCase(b.getHost())
-        && a.getPort() == b.getPort();
-  }
-
-  /**
-   * Copy Blob From URL's limit: larger sources are still copied, with an asynchronous copy that
-   * this call waits for, but a planner should prefer parallel part copies for them.
-   */
-  @Override
-  public long maxCopySize() {
-    return MAX_SYNC_COPY;
+    return Optional.of(copies);
   }
 
   @Override
-  public WriteResult copy(
-      ObjectStore source,
-      String sourceKey,
-      String targetKey,
-      String ifMatch,
-      Map<String, String> extraMetadata) {
-    AzureBlobObjectStore src = requireCopySource(source);
-    BlockBlobClient target = blob(targetKey);
-    String expected = ifMatch == null ? null : unquote(ifMatch);
-    String what = "copying " + src.where(sourceKey) + " to";
-    // Without an ETag from the caller, the copy is still made conditional on the version whose
-    // metadata was read, so that bytes and metadata match; a change in between starts over.
-    for (int attempt = 1; ; attempt++) {
-      ObjectInfo info = src.head(sourceKey);
-      String condition = expected != null ? expected : info.etag();
-      if (!condition.equals(info.etag())) {
-        throw changed(src.where(sourceKey), info.etag(), expected);
-      }
-      Map<String, String> metadata = new LinkedHashMap<>(info.metadata());
-      if (extraMetadata != null) {
-        metadata.putAll(extraMetadata);
-      }
-      Map<String, String> azureMetadata = azureMetadata(metadata, targetKey);
-      String url = src.readUrl(sourceKey);
-      try {
-        if (info.size() <= syncCopyMax) {
-          String etag =
-              retrier.call(
-                  what + " " + targetKey,
-                  () ->
-                      target
-                          .copyFromUrlWithResponse(
-                              new BlobCopyFromUrlOptions(url)
-                                  .setMetadata(azureMetadata)
-                                  .setSourceRequestConditions(
-                                      new RequestConditions().setIfMatch(quote(condition))),
-                              null,
-                              Context.NONE)
-                          .getHeaders()
-                          .getValue(HttpHeaderName.ETAG),
-                  e -> translate(e, what, targetKey));
-          return new WriteResult(targetKey, info.size(), unquote(etag));
-        }
-        return asyncCopy(target, targetKey, url, condition, azureMetadata, info, what);
-      } catch (PreconditionFailedException e) {
-        if (expected != null || attempt >= 3) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private WriteResult asyncCopy(
-      BlockBlobClient target,
-      String targetKey,
-      String url,
-      String condition,
-      Map<String, String> azureMetadata,
-      ObjectInfo info,
-      String what) {
-    PollResponse<BlobCopyInfo> done;
-    try {
-      SyncPoller<BlobCopyInfo, Void> poller =
-          target.beginCopy(
-              new BlobBeginCopyOptions(url)
-                  .setMetadata(azureMetadata)
-                  .setSourceRequestConditions(
-                      new BlobBeginCopySourceRequestConditions().setIfMatch(quote(condition)))
-                  .setPollInterval(COPY_POLL_INTERVAL));
-      done = poller.waitForCompletion();
-    } catch (RuntimeException e) {
-      throw translate(e, what, targetKey);
-    }
-    BlobCopyInfo copy = done.getValue();
-    if (done.getStatus() != LongRunningOperationStatus.SUCCESSFULLY_COMPLETED
-        || copy == null
-        || copy.getCopyStatus() != CopyStatusType.SUCCESS) {
-      throw new TransientStoreException(
-          what
-              + " "
-              + where(targetKey)
-              + ": the asynchronous copy ended with status "
-              + (copy == null ? done.getStatus() : copy.getCopyStatus())
-              + (copy == null || copy.getError() == null ? "" : " (" + copy.getError() + ")")
-              + "; copy it again");
-    }
-    ObjectInfo written = head(targetKey);
-    return new WriteResult(targetKey, info.size(), written.etag());
-  }
-
-  private AzureBlobObjectStore requireCopySource(ObjectStore source) {
-    if (!canCopyFrom(source)) {
-      throw new IllegalArgumentException(
-          "server-side copy into "
-              + root
-              + " needs an Azure source that this account's service can reach, not "
-              + source.root());
-    }
-    return (AzureBlobObjectStore) source;
+  public Optional<MultipartUploads> multipart() {
+    return Optional.of(uploads);
   }
 
   /**
@@ -752,400 +605,10 @@ public final class AzureBlobObjectStore implements ObjectStore, MultipartUploads
                       .getServiceClient()
                       .getUserDelegationKey(
                           now.minusMinutes(5), now.plus(SAS_LIFETIME).plusHours(2)),
-              e -> translate(e, "getting a user delegation key (for copies) of", null));
+              e -> errors.translate(e, "getting a user delegation key (for copies) of", null));
       delegationKey = k;
     }
     return k;
-  }
-
-  // ---- multi-part ---------------------------------------------------------------------------
-
-  @Override
-  public Optional<MultipartUploads> multipart() {
-    return Optional.of(this);
-  }
-
-  private static final PartLimits PART_LIMITS = new PartLimits(1, MAX_PART, MAX_PARTS);
-
-  @Override
-  public PartLimits partLimits() {
-    return PART_LIMITS;
-  }
-
-  /** Nothing is sent to Azure: blocks are staged under ids that carry the upload id. */
-  @Override
-  public UploadHandle begin(String key, PutOptions options) {
-    checkKey(key);
-    azureMetadata(options.metadata(), key);
-    return new UploadHandle(key, newUploadId(), options);
-  }
-
-  private static String newUploadId() {
-    return UUID.randomUUID().toString().replace("-", "");
-  }
-
-  /**
-   * The block id of a part: Base64 of a fixed-length text (tag, 32 hex digits of upload id, 5
-   * digits of part number), since Azure requires all block ids of a blob to have the same length.
-   */
-  static String blockId(String uploadId, int partNumber) {
-    if (uploadId == null || !uploadId.matches("[0-9a-f]{32}")) {
-      throw new IllegalArgumentException(
-          "'" + uploadId + "' is not an upload id of the Azure connector");
-    }
-    if (partNumber < 1 || partNumber > MAX_PARTS) {
-      throw new IllegalArgumentException(
-          "part number must be in 1.." + MAX_PARTS + ", got " + partNumber);
-    }
-    String raw = BLOCK_ID_TAG + uploadId + String.format(Locale.ROOT, "%05d", partNumber);
-    return Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  /** The upload id a block id made by {@link #blockId} carries, or null for other block ids. */
-  static String uploadIdOf(String blockId) {
-    try {
-      String raw = new String(Base64.getDecoder().decode(blockId), StandardCharsets.US_ASCII);
-      if (raw.length() == BLOCK_ID_TAG.length() + 37
-          && raw.startsWith(BLOCK_ID_TAG)
-          && raw.substring(BLOCK_ID_TAG.length()).matches("[0-9a-f]{32}[0-9]{5}")) {
-        return raw.substring(BLOCK_ID_TAG.length(), BLOCK_ID_TAG.length() + 32);
-      }
-    } catch (IllegalArgumentException notBase64) {
-      // a block id of another tool
-    }
-    return null;
-  }
-
-  @Override
-  public CompletedPart uploadPart(
-      UploadHandle upload, int partNumber, InputStream content, long length) {
-    checkPartSize(length);
-    String id = blockId(upload.uploadId(), partNumber);
-    try {
-      blob(upload.key())
-          .stageBlockWithResponse(
-              new BlockBlobStageBlockOptions(id, BinaryData.fromStream(content, length)),
-              null,
-              Context.NONE);
-    } catch (RuntimeException e) {
-      throw translate(e, "uploading part " + partNumber + " of", upload.key());
-    }
-    return new CompletedPart(partNumber, id, length);
-  }
-
-  private static void checkPartSize(long length) {
-    if (length < 1 || length > MAX_PART) {
-      throw new IllegalArgumentException(
-          "an Azure block holds 1 byte to 4000 MiB, got " + length + " bytes");
-    }
-  }
-
-  @Override
-  public boolean canCopyPartFrom(ObjectStore source) {
-    return canCopyFrom(source);
-  }
-
-  @Override
-  public CompletedPart copyPart(
-      UploadHandle upload,
-      int partNumber,
-      ObjectStore source,
-      String sourceKey,
-      ByteRange range,
-      String ifMatch) {
-    AzureBlobObjectStore src = requireCopySource(source);
-    checkPartSize(range.length());
-    String id = blockId(upload.uploadId(), partNumber);
-    BlockBlobClient blob = blob(upload.key());
-    String url = src.readUrl(sourceKey);
-    BlockBlobStageBlockFromUrlOptions options =
-        new BlockBlobStageBlockFromUrlOptions(id, url)
-            .setSourceRange(new BlobRange(range.first(), range.length()));
-    if (ifMatch != null) {
-      options.setSourceRequestConditions(new BlobRequestConditions().setIfMatch(quote(ifMatch)));
-    }
-    // Staging the same block again replaces it with the same bytes: safe to retry.
-    retrier.call(
-        "copy part " + partNumber + " of " + upload.key(),
-        () -> blob.stageBlockFromUrlWithResponse(options, null, Context.NONE),
-        e ->
-            translate(
-                e,
-                "copying bytes "
-                    + range.httpHeader()
-                    + " of "
-                    + src.where(sourceKey)
-                    + " into part "
-                    + partNumber
-                    + " of",
-                upload.key()));
-    return new CompletedPart(partNumber, id, range.length());
-  }
-
-  @Override
-  public WriteResult complete(UploadHandle upload, List<CompletedPart> parts) {
-    if (parts.isEmpty()) {
-      throw new IllegalArgumentException(
-          "completing the upload of " + upload.key() + " needs at least one part");
-    }
-    List<CompletedPart> sorted = new ArrayList<>(parts);
-    sorted.sort((a, b) -> Integer.compare(a.partNumber(), b.partNumber()));
-    List<String> ids = new ArrayList<>(sorted.size());
-    long size = 0;
-    int previous = 0;
-    for (CompletedPart p : sorted) {
-      if (p.partNumber() == previous) {
-        throw new IllegalArgumentException(
-            "part " + p.partNumber() + " of " + upload.key() + " is listed twice");
-      }
-      previous = p.partNumber();
-      ids.add(blockId(upload.uploadId(), p.partNumber()));
-      size += p.size();
-    }
-    PutOptions options = upload.options();
-    BlockBlobItem written =
-        commit(
-            upload.key(),
-            blob(upload.key()),
-            ids,
-            new BlobHttpHeaders().setContentType(options.contentType()),
-            azureMetadata(options.metadata(), upload.key()),
-            options);
-    return new WriteResult(upload.key(), size, unquote(written.getETag()));
-  }
-
-  private BlockBlobItem commit(
-      String key,
-      BlockBlobClient blob,
-      List<String> ids,
-      BlobHttpHeaders headers,
-      Map<String, String> metadata,
-      PutOptions options) {
-    return retrier.call(
-        "commit " + key,
-        () ->
-            blob.commitBlockListWithResponse(
-                    new BlockBlobCommitBlockListOptions(ids)
-                        .setHeaders(headers)
-                        .setMetadata(metadata)
-                        .setRequestConditions(createConditions(options)),
-                    null,
-                    Context.NONE)
-                .getValue(),
-        e -> translate(e, "committing the blocks of", key));
-  }
-
-  /**
-   * Does nothing: Azure cannot discard staged blocks. They stay invisible, and expire seven days
-   * after they were staged, or vanish when the blob is next committed by anyone.
-   */
-  @Override
-  public void abort(UploadHandle upload) {}
-
-  /**
-   * Uploads under {@code prefix} that were begun for keys with no committed blob yet: the listing
-   * with uncommitted blobs shows them with size 0, and the block list of each such blob tells the
-   * upload ids of its blocks (one request per empty or uncommitted blob). Uploads that overwrite an
-   * existing blob are not found, and neither are the content type and metadata of an upload.
-   * Because {@link #abort} cannot discard blocks, aborted uploads are listed until their blocks
-   * expire.
-   */
-  @Override
-  public List<UploadHandle> listPending(String prefix) {
-    List<UploadHandle> pending = new ArrayList<>();
-    ListBlobsOptions options =
-        new ListBlobsOptions().setDetails(new BlobListDetails().setRetrieveUncommittedBlobs(true));
-    if (prefix != null && !prefix.isEmpty()) {
-      options.setPrefix(prefix);
-    }
-    String token = null;
-    do {
-      String t = token;
-      PagedResponse<BlobItem> page =
-          retrier.call(
-              "list uploads",
-              () -> container.listBlobs(options, null).iterableByPage(t).iterator().next(),
-              e -> translate(e, "listing pending uploads in", prefix));
-      for (BlobItem item : page.getValue()) {
-        if (!uncommitted(item)) {
-          continue;
-        }
-        List<Block> blocks =
-            retrier.call(
-                "block list of " + item.getName(),
-                () ->
-                    container
-                        .getBlobClient(item.getName())
-                        .getBlockBlobClient()
-                        .listBlocks(BlockListType.UNCOMMITTED)
-                        .getUncommittedBlocks(),
-                e -> translate(e, "listing the uncommitted blocks of", item.getName()));
-        blocks.stream()
-            .map(b -> uploadIdOf(b.getName()))
-            .filter(id -> id != null)
-            .distinct()
-            .forEach(id -> pending.add(new UploadHandle(item.getName(), id, PutOptions.DEFAULT)));
-      }
-      token = page.getContinuationToken();
-    } while (token != null && !token.isEmpty());
-    return pending;
-  }
-
-  /** A listed blob that may exist only as uncommitted blocks: it has no committed bytes. */
-  private static boolean uncommitted(BlobItem item) {
-    BlobItemProperties p = item.getProperties();
-    return p == null || p.getContentLength() == null || p.getContentLength() == 0;
-  }
-
-  // ---- errors -------------------------------------------------------------------------------
-
-  private static PreconditionFailedException changed(String what, String etag, String expected) {
-    return new PreconditionFailedException(
-        "object "
-            + what
-            + " changed since it was listed (ETag "
-            + etag
-            + ", expected "
-            + expected
-            + "); list it again and retry");
-  }
-
-  private PreconditionFailedException alreadyExists(String key) {
-    return new PreconditionFailedException(
-        "writing "
-            + where(key)
-            + ": the object already exists and the write asked for If-None-Match: *");
-  }
-
-  /** The typed error for a failed call, with a message naming the object and what to do. */
-  StoreException translate(Exception e, String action, String key) {
-    if (e instanceof StoreException se) {
-      return se;
-    }
-    String what = action + " " + where(key);
-    if (e instanceof BlobStorageException b) {
-      int status = b.getStatusCode();
-      String code = b.getErrorCode() == null ? "" : b.getErrorCode().toString();
-      boolean sourceProblem = code.equals("CannotVerifyCopySource");
-      if (status == 404) {
-        if (code.equals("ContainerNotFound")) {
-          return new ObjectNotFoundException(
-              what
-                  + ": container '"
-                  + root.container()
-                  + "' does not exist in storage account '"
-                  + root.account()
-                  + "'; create it, or check the container name and the endpoint setting",
-              b);
-        }
-        if (sourceProblem) {
-          return new ObjectNotFoundException(what + ": the copy source does not exist", b);
-        }
-        return new ObjectNotFoundException(what + ": no such object", b);
-      }
-      if (status == 412 || code.equals("ConditionNotMet") || code.contains("ConditionNotMet")) {
-        return new PreconditionFailedException(
-            what
-                + ": precondition failed ("
-                + code
-                + "): the object changed since its ETag was read; list it again and retry",
-            b);
-      }
-      if (code.equals("BlobAlreadyExists")) {
-        return new PreconditionFailedException(
-            what + ": the object already exists and the write asked for If-None-Match: *", b);
-      }
-      if (status == 401 || status == 403) {
-        if (sourceProblem) {
-          return new AccessDeniedException(
-              what
-                  + ": the service could not read the copy source with the read-only SAS made from"
-                  + " the source store's credentials ("
-                  + code
-                  + "); check the source's credential settings and, with Azure AD credentials,"
-                  + " that its identity may create user delegation keys",
-              b);
-        }
-        return new AccessDeniedException(
-            what
-                + ": access denied ("
-                + (code.isEmpty() ? "HTTP " + status : code)
-                + "); check "
-                + credentialHint,
-            b);
-      }
-      if (status == 429 || status == 503 || code.equals("ServerBusy")) {
-        return new ThrottledException(what + ": throttled by the store (" + code + ")", b);
-      }
-      if (status == 416 || code.equals("InvalidRange")) {
-        return new StoreException(what + ": the requested range is outside the object", b);
-      }
-      if (code.equals("InvalidBlockList")) {
-        return new StoreException(
-            what
-                + ": some parts are not staged (never uploaded, or expired seven days after"
-                + " upload, or discarded when the blob was written meanwhile); upload them again",
-            b);
-      }
-      if (code.equals("InvalidBlobOrBlock") || code.equals("InvalidBlockId")) {
-        return new StoreException(
-            what
-                + ": Azure refused the block ("
-                + code
-                + "); this happens when another tool left uncommitted blocks with ids of another"
-                + " length on the blob: they vanish when the blob is next written or after seven"
-                + " days",
-            b);
-      }
-      if (code.equals("InvalidMetadata") || code.equals("EmptyMetadataKey")) {
-        return new StoreException(
-            what
-                + ": Azure refused the metadata ("
-                + code
-                + "); keys are mapped to identifiers, values must be ASCII",
-            b);
-      }
-      if (code.equals("OutOfRangeInput") || code.equals("InvalidResourceName")) {
-        return new InvalidKeyException(
-            what + ": Azure refused the blob name (" + code + "); names have 1 to 1024 characters");
-      }
-      if (status >= 500) {
-        return new TransientStoreException(
-            what + ": store error " + status + " " + code + "; it may pass on retry", b);
-      }
-      return new StoreException(
-          what + ": " + status + " " + code + " " + firstLine(b.getServiceMessage()), b);
-    }
-    if (e instanceof UnexpectedLengthException) {
-      return new StoreException(
-          what + ": the source stream gave another number of bytes than announced", e);
-    }
-    if (e instanceof ClientAuthenticationException) {
-      return new AccessDeniedException(
-          what + ": could not get an Azure AD token; check " + credentialHint, e);
-    }
-    Throwable io = e instanceof IOException ? e : e.getCause();
-    if (io instanceof IOException) {
-      return new TransientStoreException(
-          what
-              + ": I/O error talking to "
-              + accountUrl.getScheme()
-              + "://"
-              + accountUrl.getAuthority()
-              + " ("
-              + io
-              + "); check the endpoint setting and the network, or retry",
-          e);
-    }
-    return new StoreException(what + " failed: " + e, e);
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return (nl < 0 ? s : s.substring(0, nl)).trim();
   }
 
   // ---- helpers ------------------------------------------------------------------------------

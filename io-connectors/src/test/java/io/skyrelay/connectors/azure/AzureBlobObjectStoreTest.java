@@ -217,7 +217,10 @@ class AzureBlobObjectStoreTest {
     String etag =
         put(source, "a.bin", data, PutOptions.of("image/png", Map.of("origin-id", "7"))).etag();
 
-    target.copy(source, "a.bin", "sync.bin", etag, Map.of("source-etag", etag));
+    target
+        .serverSideCopy()
+        .orElseThrow()
+        .copy(source, "a.bin", "sync.bin", etag, Map.of("source-etag", etag));
     ObjectInfo sync = target.head("sync.bin");
     assertArrayEquals(data, readAll(target, "sync.bin"));
     assertEquals("image/png", sync.contentType());
@@ -225,7 +228,11 @@ class AzureBlobObjectStoreTest {
 
     // Sources above Copy Blob From URL's limit go through an asynchronous copy.
     target.setTransferLimits(256L << 20, 64L << 20, 1024);
-    WriteResult w = target.copy(source, "a.bin", "async.bin", null, Map.of("k", "v"));
+    WriteResult w =
+        target
+            .serverSideCopy()
+            .orElseThrow()
+            .copy(source, "a.bin", "async.bin", null, Map.of("k", "v"));
     ObjectInfo async = target.head("async.bin");
     assertEquals(w.etag(), async.etag());
     assertArrayEquals(data, readAll(target, "async.bin"));
@@ -233,10 +240,18 @@ class AzureBlobObjectStoreTest {
     assertEquals(Map.of("origin-id", "7", "k", "v"), async.metadata());
     assertThrows(
         PreconditionFailedException.class,
-        () -> target.copy(source, "a.bin", "async-2.bin", "0x0000", Map.of()));
+        () ->
+            target
+                .serverSideCopy()
+                .orElseThrow()
+                .copy(source, "a.bin", "async-2.bin", "0x0000", Map.of()));
     assertThrows(
         ObjectNotFoundException.class,
-        () -> target.copy(source, "missing.bin", "never.bin", null, Map.of()));
+        () ->
+            target
+                .serverSideCopy()
+                .orElseThrow()
+                .copy(source, "missing.bin", "never.bin", null, Map.of()));
   }
 
   // ---- conditions ---------------------------------------------------------------------------
@@ -254,7 +269,8 @@ class AzureBlobObjectStoreTest {
         assertThrows(PreconditionFailedException.class, () -> store.read("k", null, etag));
     assertTrue(e.getMessage().contains("/k"), e.getMessage());
     assertThrows(
-        PreconditionFailedException.class, () -> store.copy(store, "k", "k2", etag, Map.of()));
+        PreconditionFailedException.class,
+        () -> store.serverSideCopy().orElseThrow().copy(store, "k", "k2", etag, Map.of()));
   }
 
   // ---- credentials and errors ---------------------------------------------------------------
@@ -475,13 +491,13 @@ class AzureBlobObjectStoreTest {
   @Test
   void blockIdsHaveOneLengthAndCarryTheUploadId() {
     String upload = UUID.randomUUID().toString().replace("-", "");
-    String first = AzureBlobObjectStore.blockId(upload, 1);
-    String last = AzureBlobObjectStore.blockId(upload, AzureBlobObjectStore.MAX_PARTS);
+    String first = AzureBlockUploads.blockId(upload, 1);
+    String last = AzureBlockUploads.blockId(upload, AzureBlockUploads.MAX_PARTS);
     assertEquals(first.length(), last.length());
-    assertEquals(upload, AzureBlobObjectStore.uploadIdOf(first));
-    assertNull(AzureBlobObjectStore.uploadIdOf("QUJD"));
-    assertThrows(IllegalArgumentException.class, () -> AzureBlobObjectStore.blockId(upload, 0));
-    assertThrows(IllegalArgumentException.class, () -> AzureBlobObjectStore.blockId("x", 1));
+    assertEquals(upload, AzureBlockUploads.uploadIdOf(first));
+    assertNull(AzureBlockUploads.uploadIdOf("QUJD"));
+    assertThrows(IllegalArgumentException.class, () -> AzureBlockUploads.blockId(upload, 0));
+    assertThrows(IllegalArgumentException.class, () -> AzureBlockUploads.blockId("x", 1));
   }
 
   // ---- deletes ------------------------------------------------------------------------------
