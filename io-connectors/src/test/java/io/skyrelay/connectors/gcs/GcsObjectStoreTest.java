@@ -231,27 +231,32 @@ class GcsObjectStoreTest {
     String what = "reading gs://unit/k";
     assertInstanceOf(
         ObjectNotFoundException.class,
-        s.translate(new StorageException(404, "nf"), what, "k", null));
+        s.errors().translate(new StorageException(404, "nf"), what, "k", null));
     assertInstanceOf(
         PreconditionFailedException.class,
-        s.translate(new StorageException(412, "conditionNotMet"), what, "k", null));
-    StoreException denied = s.translate(new StorageException(401, "Unauthorized"), what, "k", null);
+        s.errors().translate(new StorageException(412, "conditionNotMet"), what, "k", null));
+    StoreException denied =
+        s.errors().translate(new StorageException(401, "Unauthorized"), what, "k", null);
     assertInstanceOf(AccessDeniedException.class, denied);
     assertTrue(denied.getMessage().contains("credentials-file"), denied.getMessage());
-    StoreException forbidden = s.translate(new StorageException(403, "Forbidden"), what, "k", null);
+    StoreException forbidden =
+        s.errors().translate(new StorageException(403, "Forbidden"), what, "k", null);
     assertInstanceOf(AccessDeniedException.class, forbidden);
     assertTrue(forbidden.getMessage().contains("roles/storage"), forbidden.getMessage());
     assertInstanceOf(
-        ThrottledException.class, s.translate(new StorageException(429, "slow"), what, "k", null));
+        ThrottledException.class,
+        s.errors().translate(new StorageException(429, "slow"), what, "k", null));
     assertInstanceOf(
-        ThrottledException.class, s.translate(new StorageException(503, "busy"), what, "k", null));
+        ThrottledException.class,
+        s.errors().translate(new StorageException(503, "busy"), what, "k", null));
     assertInstanceOf(
         TransientStoreException.class,
-        s.translate(new StorageException(502, "bad gateway"), what, "k", null));
+        s.errors().translate(new StorageException(502, "bad gateway"), what, "k", null));
     assertInstanceOf(
         TransientStoreException.class,
-        s.translate(new IOException(new StorageException(0, "reset")), what, "k", null));
-    StoreException bucket = s.translate(new StorageException(404, "nf"), "listing", null, null);
+        s.errors().translate(new IOException(new StorageException(0, "reset")), what, "k", null));
+    StoreException bucket =
+        s.errors().translate(new StorageException(404, "nf"), "listing", null, null);
     assertTrue(bucket.getMessage().contains("bucket gs://unit"), bucket.getMessage());
   }
 
@@ -269,7 +274,7 @@ class GcsObjectStoreTest {
                 + "\nInvalid Credentials",
             new IOException(
                 "token " + token + " rejected; key {\"private_key\": \"" + key + "\"}"));
-    StoreException e = store.translate(fromClient, "reading gs://unit/k", "k", null);
+    StoreException e = store.errors().translate(fromClient, "reading gs://unit/k", "k", null);
     StringWriter printed = new StringWriter();
     e.printStackTrace(new PrintWriter(printed));
     for (String text : List.of(e.getMessage(), printed.toString())) {
@@ -298,8 +303,8 @@ class GcsObjectStoreTest {
         InvalidKeyException.class,
         () -> put(store, GcsObjectStore.UPLOADS_PREFIX + "x", bytes("x"), PutOptions.DEFAULT));
     put(store, "visible", bytes("v"), PutOptions.DEFAULT);
-    UploadHandle h = store.begin("big.bin", PutOptions.DEFAULT);
-    store.uploadPart(h, 1, new ByteArrayInputStream(bytes("part")), 4);
+    UploadHandle h = store.multipart().orElseThrow().begin("big.bin", PutOptions.DEFAULT);
+    store.multipart().orElseThrow().uploadPart(h, 1, new ByteArrayInputStream(bytes("part")), 4);
     assertEquals(
         List.of("visible"), store.listAllToList("").stream().map(ObjectInfo::key).toList());
     ListPage top = store.list(ListRequest.of("").withDelimiter("/"));
@@ -308,7 +313,7 @@ class GcsObjectStoreTest {
         rawNames(BlobListOption.prefix(""), BlobListOption.delimiter("/"))
             .contains(GcsObjectStore.UPLOADS_PREFIX),
         "the part exists, under the reserved prefix");
-    store.abort(h);
+    store.multipart().orElseThrow().abort(h);
   }
 
   private List<String> rawNames(BlobListOption... options) {
@@ -323,21 +328,25 @@ class GcsObjectStoreTest {
   @Test
   void pendingUploadsAreListedWithTheirOptionsAndAbortRemovesEveryPart() {
     PutOptions options = PutOptions.of("video/mp4", Map.of("origin", "s3://src/a.mp4"));
-    UploadHandle h = store.begin("videos/a.mp4", options);
-    store.uploadPart(h, 1, new ByteArrayInputStream(bytes("aaaa")), 4);
-    store.uploadPart(h, 2, new ByteArrayInputStream(bytes("bb")), 2);
+    UploadHandle h = store.multipart().orElseThrow().begin("videos/a.mp4", options);
+    store.multipart().orElseThrow().uploadPart(h, 1, new ByteArrayInputStream(bytes("aaaa")), 4);
+    store.multipart().orElseThrow().uploadPart(h, 2, new ByteArrayInputStream(bytes("bb")), 2);
 
-    List<UploadHandle> pending = store.listPending("videos/");
+    List<UploadHandle> pending = store.multipart().orElseThrow().listPending("videos/");
     assertEquals(List.of(h), pending);
-    assertEquals(List.of(), store.listPending("photos/"));
+    assertEquals(List.of(), store.multipart().orElseThrow().listPending("photos/"));
 
-    store.abort(h);
-    store.abort(h); // aborting twice is harmless
-    assertEquals(List.of(), store.listPending(""));
+    store.multipart().orElseThrow().abort(h);
+    store.multipart().orElseThrow().abort(h); // aborting twice is harmless
+    assertEquals(List.of(), store.multipart().orElseThrow().listPending(""));
     assertEquals(List.of(), rawNames(BlobListOption.prefix(GcsObjectStore.UPLOADS_PREFIX)));
     assertThrows(
         ObjectNotFoundException.class,
-        () -> store.uploadPart(h, 3, new ByteArrayInputStream(bytes("c")), 1));
+        () ->
+            store
+                .multipart()
+                .orElseThrow()
+                .uploadPart(h, 3, new ByteArrayInputStream(bytes("c")), 1));
   }
 
   @Test
@@ -347,7 +356,7 @@ class GcsObjectStoreTest {
     SimulatedGcs gcs = new SimulatedGcs(fake);
     GcsObjectStore s = new GcsObjectStore(gcs.storage(), BUCKET);
     PutOptions options = PutOptions.of("text/plain", Map.of("parts", "70"));
-    UploadHandle h = s.begin("composed.txt", options);
+    UploadHandle h = s.multipart().orElseThrow().begin("composed.txt", options);
     List<CompletedPart> parts = new ArrayList<>();
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     for (int i = 1; i <= 70; i++) {
@@ -355,9 +364,10 @@ class GcsObjectStoreTest {
     }
     for (int i = 70; i >= 1; i--) {
       byte[] p = bytes("part " + i + ";");
-      parts.add(s.uploadPart(h, i, new ByteArrayInputStream(p), p.length));
+      parts.add(
+          s.multipart().orElseThrow().uploadPart(h, i, new ByteArrayInputStream(p), p.length));
     }
-    WriteResult w = s.complete(h, parts);
+    WriteResult w = s.multipart().orElseThrow().complete(h, parts);
 
     assertArrayEquals(expected.toByteArray(), read(s, "composed.txt", null, null));
     assertEquals(expected.size(), w.size());
@@ -368,31 +378,38 @@ class GcsObjectStoreTest {
     assertTrue(
         gcs.composeSourceCounts.stream().allMatch(n -> n <= 32), gcs.composeSourceCounts::toString);
     assertEquals(List.of(), rawNames(BlobListOption.prefix(GcsObjectStore.UPLOADS_PREFIX)));
-    assertEquals(List.of(), s.listPending(""));
+    assertEquals(List.of(), s.multipart().orElseThrow().listPending(""));
   }
 
   @Test
   void completeRefusesAPartReplacedAfterItWasReported() {
     SimulatedGcs gcs = new SimulatedGcs(fake);
     GcsObjectStore s = new GcsObjectStore(gcs.storage(), BUCKET);
-    UploadHandle h = s.begin("k", PutOptions.DEFAULT);
-    CompletedPart stale = s.uploadPart(h, 1, new ByteArrayInputStream(bytes("one")), 3);
+    UploadHandle h = s.multipart().orElseThrow().begin("k", PutOptions.DEFAULT);
+    CompletedPart stale =
+        s.multipart().orElseThrow().uploadPart(h, 1, new ByteArrayInputStream(bytes("one")), 3);
     afterGeneration(stale.etag());
-    s.uploadPart(h, 1, new ByteArrayInputStream(bytes("uno")), 3);
-    assertThrows(PreconditionFailedException.class, () -> s.complete(h, List.of(stale)));
-    s.abort(h);
+    s.multipart().orElseThrow().uploadPart(h, 1, new ByteArrayInputStream(bytes("uno")), 3);
+    assertThrows(
+        PreconditionFailedException.class,
+        () -> s.multipart().orElseThrow().complete(h, List.of(stale)));
+    s.multipart().orElseThrow().abort(h);
   }
 
   @Test
   void rangedPartCopiesAreRefusedBecauseGcsHasNone() {
-    assertFalse(store.canCopyPartFrom(store));
-    UploadHandle h = store.begin("t", PutOptions.DEFAULT);
+    assertFalse(store.multipart().orElseThrow().canCopyPartFrom(store));
+    UploadHandle h = store.multipart().orElseThrow().begin("t", PutOptions.DEFAULT);
     UnsupportedOperationException e =
         assertThrows(
             UnsupportedOperationException.class,
-            () -> store.copyPart(h, 1, store, "src", new ByteRange(0, 9), null));
+            () ->
+                store
+                    .multipart()
+                    .orElseThrow()
+                    .copyPart(h, 1, store, "src", new ByteRange(0, 9), null));
     assertTrue(e.getMessage().contains("uploadPart"), e.getMessage());
-    store.abort(h);
+    store.multipart().orElseThrow().abort(h);
   }
 
   // ---- server-side copy ---------------------------------------------------------------------
@@ -400,12 +417,16 @@ class GcsObjectStoreTest {
   @Test
   void copiesBetweenBucketsKeepMetadataAndCheckTheSourceEtag(@TempDir Path dir) throws IOException {
     GcsObjectStore other = new GcsObjectStore(fake, "other-bucket");
-    assertTrue(store.canCopyFrom(other));
-    assertFalse(store.canCopyFrom(new LocalObjectStore(dir)));
+    assertTrue(store.serverSideCopy().orElseThrow().canCopyFrom(other));
+    assertFalse(store.serverSideCopy().orElseThrow().canCopyFrom(new LocalObjectStore(dir)));
 
     String etag =
         put(other, "src", bytes("payload"), PutOptions.of("text/csv", Map.of("a", "1"))).etag();
-    WriteResult w = store.copy(other, "src", "dst", etag, Map.of("copied-from", "other"));
+    WriteResult w =
+        store
+            .serverSideCopy()
+            .orElseThrow()
+            .copy(other, "src", "dst", etag, Map.of("copied-from", "other"));
     assertArrayEquals(bytes("payload"), read(store, "dst", null, null));
     assertEquals(w.etag(), store.head("dst").etag());
     assertEquals("text/csv", store.head("dst").contentType());
@@ -416,7 +437,7 @@ class GcsObjectStoreTest {
     PreconditionFailedException e =
         assertThrows(
             PreconditionFailedException.class,
-            () -> store.copy(other, "src", "dst2", etag, Map.of()));
+            () -> store.serverSideCopy().orElseThrow().copy(other, "src", "dst2", etag, Map.of()));
     assertTrue(e.getMessage().contains("src"), e.getMessage());
   }
 
