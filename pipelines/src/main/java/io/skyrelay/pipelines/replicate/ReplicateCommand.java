@@ -240,7 +240,7 @@ public final class ReplicateCommand implements Callable<Integer> {
       ReplicateJob.submit(spec, runner, io, System.out);
       return SkyrelayCli.OK;
     }
-    ReplicationSummary summary = ReplicateJob.run(spec, runner, io, System.out);
+    ReplicationSummary summary = ReplicateJob.run(spec, runner, io, System.out, regionData);
     summary.print(System.out);
     System.out.println(
         "  results: " + out.resolve("results-*.avro") + ", " + out.resolve("report.json"));

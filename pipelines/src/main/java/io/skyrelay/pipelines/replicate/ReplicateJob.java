@@ -82,8 +82,18 @@ public final class ReplicateJob {
     return result;
   }
 
+  /** Runs the job and returns its summary, with egress priced from the bundled region data. */
   public static ReplicationSummary run(
       ReplicationSpec spec, RunnerOptions runner, Io io, PrintStream out) {
+    return run(spec, runner, io, out, RegionData.bundled());
+  }
+
+  /**
+   * Runs the job and returns its summary, with egress priced from {@code regions}: the region data
+   * the job was planned with ({@code --regions}, or the bundled data).
+   */
+  public static ReplicationSummary run(
+      ReplicationSpec spec, RunnerOptions runner, Io io, PrintStream out, RegionData regions) {
     check(spec);
     try {
       Files.createDirectories(io.outputDir());
@@ -131,7 +141,7 @@ public final class ReplicateJob {
             io.dryRun(),
             aborted,
             failures,
-            RegionData.bundled());
+            regions);
     try {
       summary.writeJson(io.outputDir().resolve("report.json"));
     } catch (IOException e) {

@@ -3,9 +3,11 @@ package io.skyrelay.pipelines.replicate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.skyrelay.pipelines.ProgressBar;
+import io.skyrelay.transforms.planner.EgressCost;
 import io.skyrelay.transforms.regions.RegionData;
 import io.skyrelay.transforms.replicate.Replicate;
 import io.skyrelay.transforms.replicate.ReplicationSpec;
+import io.skyrelay.transforms.replicate.Routing;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import io.skyrelay.transforms.values.ObjectResult;
 import java.io.IOException;
@@ -87,6 +89,23 @@ public record ReplicationSummary(
       }
       counters.merge(c.getName().getName(), v == null ? 0 : v, Long::sum);
     }
+    return of(spec, counters, seconds, dryRun, aborted, failures, regions);
+  }
+
+  /**
+   * The summary from the job's counters (named as {@link Replicate} counts them). Egress is priced
+   * with {@code regions}, the region data the job was given: each route's bytes pay every hop of
+   * the route; a dry run, which moves nothing, splits the bytes to copy in the planned shares.
+   */
+  static ReplicationSummary of(
+      ReplicationSpec spec,
+      Map<String, Long> counters,
+      double seconds,
+      boolean dryRun,
+      int aborted,
+      List<ObjectResult> failures,
+      RegionData regions) {
+    EgressCost prices = new EgressCost(regions);
     List<Destination> dests = new ArrayList<>();
     for (int d = 0; d < spec.destinations().size(); d++) {
       StoreLocation loc = spec.destination(d);
@@ -100,9 +119,11 @@ public record ReplicationSummary(
               relayed.put(name.substring(prefix.length()), value);
             }
           });
+      Map<List<String>, Long> byRoute =
+          dryRun ? plannedRoutes(spec.routing(), d, bytes) : carriedRoutes(bytes, relayed);
       Double cost = null;
       try {
-        cost = bytes / 1e9 * regions.egressUsdPerGb(spec.source().region(), loc.region());
+        cost = prices.usd(spec.source().region(), loc.region(), byRoute);
       } catch (IllegalArgumentException unknownRegion) {
         // no price for unlabelled stores: the report says n/a
       }
@@ -122,6 +143,42 @@ public record ReplicationSummary(
     }
     return new ReplicationSummary(
         spec.source().toString(), dryRun, seconds, aborted, dests, failures);
+  }
+
+  /**
+   * Bytes per route (relay regions in order) of a run: those counted per relay route (keyed by
+   * {@link Routing.Route#label()}), the rest direct.
+   */
+  static Map<List<String>, Long> carriedRoutes(long bytes, Map<String, Long> relayed) {
+    Map<List<String>, Long> routes = new LinkedHashMap<>();
+    long viaRelays = 0;
+    for (Map.Entry<String, Long> e : relayed.entrySet()) {
+      routes.merge(List.of(e.getKey().split("\\+")), e.getValue(), Long::sum);
+      viaRelays += e.getValue();
+    }
+    routes.merge(List.of(), Math.max(0, bytes - viaRelays), Long::sum);
+    return routes;
+  }
+
+  /** Bytes per route of a dry run: {@code bytes} split in the shares of the destination's plan. */
+  static Map<List<String>, Long> plannedRoutes(Routing routing, int destination, long bytes) {
+    Map<List<String>, Long> routes = new LinkedHashMap<>();
+    List<Routing.Route> paths =
+        destination < routing.paths().size() ? routing.paths().get(destination) : List.of();
+    double total = paths.stream().mapToDouble(Routing.Route::share).sum();
+    if (paths.isEmpty() || !(total > 0)) {
+      routes.put(List.of(), bytes);
+      return routes;
+    }
+    long left = bytes;
+    for (int i = 0; i < paths.size(); i++) {
+      Routing.Route r = paths.get(i);
+      long share =
+          i == paths.size() - 1 ? left : Math.min(left, Math.round(bytes * r.share() / total));
+      routes.merge(r.relays(), share, Long::sum);
+      left -= share;
+    }
+    return routes;
   }
 
   static MetricsFilter filter() {

@@ -189,6 +189,15 @@ class RelayReplicateTest {
     JsonNode d = report(out).get("destinations").get(0);
     double relayed = d.get("relayedBytes").get(RELAY).asDouble() / d.get("copiedBytes").asDouble();
     assertTrue(relayed > 0.3 && relayed < 0.7, "share through the relay " + relayed);
+    // Relayed bytes pay both hops (0.09 + 0.0875 $/GB in the bundled data), the rest the direct
+    // price (0.09 $/GB).
+    long viaRelay = d.get("relayedBytes").get(RELAY).asLong();
+    long direct = d.get("copiedBytes").asLong() - viaRelay;
+    assertEquals(
+        direct / 1e9 * 0.09 + viaRelay / 1e9 * (0.09 + 0.0875),
+        d.get("egressUsd").asDouble(),
+        1e-12,
+        d.toString());
   }
 
   @Test

@@ -59,6 +59,7 @@ public final class RoutePlanner {
   }
 
   private final RegionData regions;
+  private final EgressCost prices;
   private final PlannerSettings settings;
   private final Set<String> allowedRelays;
 
@@ -68,6 +69,7 @@ public final class RoutePlanner {
 
   private RoutePlanner(RegionData regions, PlannerSettings settings, Set<String> allowedRelays) {
     this.regions = regions;
+    this.prices = new EgressCost(regions);
     this.settings = settings;
     this.allowedRelays = allowedRelays;
   }
@@ -204,7 +206,7 @@ public final class RoutePlanner {
             g * settings.connectionsPerWorker() / settings.measuredConnections(),
             Math.min(settings.egressCap(source), settings.ingressCap(destination)));
     double gbps = usable(g) ? perWorker * settings.maxWorkersPerRegion() : 0;
-    return new Plan.Baseline(gbps, regions.egressUsdPerGb(source, destination));
+    return new Plan.Baseline(gbps, prices.usdPerGb(List.of(source, destination)));
   }
 
   private static boolean usable(double gbps) {
@@ -309,18 +311,16 @@ public final class RoutePlanner {
       double perConnection = 1.0 / settings.measuredConnections();
       for (int i = 0; i < n; i++) {
         List<String> p = paths.get(i);
-        double c = 0;
         for (int h = 0; h + 1 < p.size(); h++) {
           String a = p.get(h);
           String b = p.get(h + 1);
-          c += regions.egressUsdPerGb(a, b);
           double connectionsPerGbps = 1 / (regions.throughputGbps(a, b) * perConnection);
           egress.get(a)[i] += 1;
           ingress.get(b)[i] += 1;
           connectionsOut.get(a)[i] += connectionsPerGbps;
           connectionsIn.get(b)[i] += connectionsPerGbps;
         }
-        cost.add(c);
+        cost.add(prices.usdPerGb(p));
       }
     }
 
