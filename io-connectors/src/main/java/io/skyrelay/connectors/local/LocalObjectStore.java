@@ -323,11 +323,33 @@ public final class LocalObjectStore implements ObjectStore {
       }
       // Most writes go to a folder that exists: its parents are only looked at when the rename
       // fails (a missing folder, or a name on the way that is an object or a folder).
-      createParents(key, file);
-      place(key, file, t, options.ifNoneMatch());
+      placeInNewFolder(key, file, t, options.ifNoneMatch());
     }
     metadata.placed(key, json, inAttribute);
     return new WriteResult(key, size, md5Hex);
+  }
+
+  /** Times a write makes its folder again when a delete of the folder's last object removed it. */
+  private static final int FOLDER_ATTEMPTS = 8;
+
+  /**
+   * Creates the folders of {@code file} and places {@code t} there. A delete of the last object of
+   * a folder removes the folder, so another thread can remove a folder between its creation here
+   * and the rename into it: it is created again, a bounded number of times.
+   */
+  private void placeInNewFolder(String key, Path file, Path t, boolean ifNoneMatch)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      createParents(key, file);
+      try {
+        place(key, file, t, ifNoneMatch);
+        return;
+      } catch (NoSuchFileException e) {
+        if (attempt == FOLDER_ATTEMPTS || !Files.exists(t)) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Renames or, for a create-if-absent, links {@code t} to {@code file}. */

@@ -33,6 +33,42 @@ class LocalObjectStoreTest {
   @TempDir Path root;
 
   @Test
+  void writesSucceedWhileDeletesOfTheirNeighboursRemoveTheFolder() throws Exception {
+    // Deleting a folder's last object removes the folder: a write into that folder at the same
+    // moment must make it again rather than fail (relays stage and delete units this way).
+    LocalObjectStore store = new LocalObjectStore(root);
+    int threads = 4;
+    int rounds = 300;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  byte[] data = ("thread " + id).getBytes(StandardCharsets.UTF_8);
+                  for (int i = 0; i < rounds; i++) {
+                    String key = "staging/d/objects/k" + id + "-" + i;
+                    store.put(key, new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT);
+                    store.delete(key);
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(); // a write that lost its folder fails here
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(List.of(), store.listAllToList(""));
+  }
+
+  @Test
   void keysThatWouldEscapeTheRootAreRefused() {
     LocalObjectStore store = new LocalObjectStore(root.resolve("store"));
     for (String key : List.of("../outside", "a/../../outside", "/etc/passwd", "a/./b", "a//b")) {
