@@ -3,8 +3,8 @@ package io.skyrelay.pipelines.plan;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.skyrelay.pipelines.SkyrelayCli;
-import io.skyrelay.pipelines.replicate.ReplicateCommand;
+import io.skyrelay.pipelines.common.ExitStatus;
+import io.skyrelay.pipelines.common.Sizes;
 import io.skyrelay.transforms.planner.Objective;
 import io.skyrelay.transforms.planner.Plan;
 import io.skyrelay.transforms.planner.PlannerSettings;
@@ -103,7 +103,7 @@ public final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    long bytes = ReplicateCommand.parseSize(size);
+    long bytes = Sizes.parse(size);
     if (bytes <= 0) {
       throw new IllegalArgumentException("--size must be positive, got " + size);
     }
@@ -121,7 +121,7 @@ public final class PlanCommand implements Callable<Integer> {
     } else {
       print(plan, bytes, out);
     }
-    return SkyrelayCli.OK;
+    return ExitStatus.OK;
   }
 
   /** The plan's JSON with a {@code transfer} section for {@code bytes}; it reads back as a plan. */
