@@ -6,6 +6,7 @@ import io.skyrelay.pipelines.cluster.KafkaCommand;
 import io.skyrelay.pipelines.common.ExitStatus;
 import io.skyrelay.pipelines.demo.DemoCommand;
 import io.skyrelay.pipelines.plan.PlanCommand;
+import io.skyrelay.pipelines.replay.ReplayCommand;
 import io.skyrelay.pipelines.replicate.ReplicateCommand;
 import io.skyrelay.pipelines.sync.LoadGenCommand;
 import io.skyrelay.pipelines.sync.SyncCommand;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Command;
       LoadGenCommand.class,
       PlanCommand.class,
       DemoCommand.class,
-      io.skyrelay.pipelines.replay.ReplayCommand.class,
+      ReplayCommand.class,
       ClusterCommand.class,
       KafkaCommand.class,
       CommandLine.HelpCommand.class

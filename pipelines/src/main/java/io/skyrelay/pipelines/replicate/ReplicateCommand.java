@@ -9,6 +9,7 @@ import io.skyrelay.transforms.planner.Plan;
 import io.skyrelay.transforms.regions.RegionData;
 import io.skyrelay.transforms.replicate.DiffMode;
 import io.skyrelay.transforms.replicate.ReplicationSpec;
+import io.skyrelay.transforms.replicate.RouteSetup;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import java.io.IOException;
 import java.nio.file.Files;
