@@ -121,8 +121,7 @@ class DeploymentFilesTest {
       assertEquals("FlinkSessionJob", j.get("kind"), file);
       assertEquals(session, at(j, "spec", "deploymentName"), file);
       assertTrue(at(j, "spec", "job", "jarURI").toString().endsWith(".jar"), file);
-      assertEquals(
-          "io.skyrelay.pipelines.cluster.ClusterEntryPoint", at(j, "spec", "job", "entryClass"));
+      assertEquals("io.skyrelay.pipelines.ClusterEntryPoint", at(j, "spec", "job", "entryClass"));
       List<Object> args = at(j, "spec", "job", "args");
       assertTrue(args.contains("--flinkMaster=[auto]"), file + ": runs inside the cluster");
       assertNotNull(at(j, "spec", "job", "upgradeMode"), file);

@@ -3,8 +3,10 @@ package io.skyrelay.pipelines;
 import io.skyrelay.connectors.NativeDigests;
 import io.skyrelay.pipelines.cluster.ClusterCommand;
 import io.skyrelay.pipelines.cluster.KafkaCommand;
+import io.skyrelay.pipelines.common.ExitStatus;
 import io.skyrelay.pipelines.demo.DemoCommand;
 import io.skyrelay.pipelines.plan.PlanCommand;
+import io.skyrelay.pipelines.replay.ReplayCommand;
 import io.skyrelay.pipelines.replicate.ReplicateCommand;
 import io.skyrelay.pipelines.sync.LoadGenCommand;
 import io.skyrelay.pipelines.sync.SyncCommand;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Command;
       LoadGenCommand.class,
       PlanCommand.class,
       DemoCommand.class,
-      io.skyrelay.pipelines.replay.ReplayCommand.class,
+      ReplayCommand.class,
       ClusterCommand.class,
       KafkaCommand.class,
       CommandLine.HelpCommand.class
@@ -36,18 +38,6 @@ import picocli.CommandLine.Command;
           + " 2 usage or configuration error, 3 the job itself failed."
     })
 public final class SkyrelayCli implements Runnable {
-
-  /** Exit status when every object was handled. */
-  public static final int OK = 0;
-
-  /** Exit status when some objects failed, or deletes were refused. */
-  public static final int PARTIAL = 1;
-
-  /** Exit status for bad arguments or configuration. */
-  public static final int USAGE = 2;
-
-  /** Exit status when the job could not run. */
-  public static final int JOB_FAILED = 3;
 
   @Override
   public void run() {
@@ -61,12 +51,12 @@ public final class SkyrelayCli implements Runnable {
           if (ex instanceof IllegalArgumentException
               || ex instanceof io.skyrelay.connectors.InvalidStoreUriException) {
             cmd.getErr().println("skyrelay: " + ex.getMessage());
-            return USAGE;
+            return ExitStatus.USAGE;
           }
           cmd.getErr().println("skyrelay: " + ex);
-          return JOB_FAILED;
+          return ExitStatus.JOB_FAILED;
         });
-    cl.setExitCodeExceptionMapper(ex -> USAGE);
+    cl.setExitCodeExceptionMapper(ex -> ExitStatus.USAGE);
     return cl;
   }
 

@@ -5,7 +5,7 @@ import io.skyrelay.cluster.ClusterSettings;
 import io.skyrelay.cluster.FlinkRest;
 import io.skyrelay.cluster.LibFolder;
 import io.skyrelay.cluster.LocalCluster;
-import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -149,7 +149,7 @@ public final class ClusterCommand implements Runnable {
         System.out.printf("ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
       }
       printStatus(cluster, System.out);
-      return SkyrelayCli.OK;
+      return ExitStatus.OK;
     }
 
     private boolean anySet() {
@@ -193,7 +193,7 @@ public final class ClusterCommand implements Runnable {
       if (cluster.stop(System.out) == 0) {
         System.out.println("no cluster is running in " + where.home.toAbsolutePath());
       }
-      return SkyrelayCli.OK;
+      return ExitStatus.OK;
     }
   }
 
@@ -209,7 +209,7 @@ public final class ClusterCommand implements Runnable {
     @Override
     public Integer call() {
       LocalCluster cluster = new LocalCluster(where.saved(), where.lib());
-      return printStatus(cluster, System.out) ? SkyrelayCli.OK : SkyrelayCli.PARTIAL;
+      return printStatus(cluster, System.out) ? ExitStatus.OK : ExitStatus.PARTIAL;
     }
   }
 
@@ -340,7 +340,7 @@ public final class ClusterCommand implements Runnable {
         awaitEnd(rest, id);
       }
       System.out.println("savepoint: " + path);
-      return SkyrelayCli.OK;
+      return ExitStatus.OK;
     }
   }
 
@@ -380,7 +380,7 @@ public final class ClusterCommand implements Runnable {
       if (latest != null) {
         System.out.println("latest retained checkpoint: " + latest);
       }
-      return SkyrelayCli.OK;
+      return ExitStatus.OK;
     }
   }
 }

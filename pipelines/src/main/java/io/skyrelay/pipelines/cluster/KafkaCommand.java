@@ -2,7 +2,7 @@ package io.skyrelay.pipelines.cluster;
 
 import io.skyrelay.cluster.KafkaBroker;
 import io.skyrelay.cluster.LibFolder;
-import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -67,7 +67,7 @@ public final class KafkaCommand implements Callable<Integer> {
       case "status" -> {
         if (broker.process().isEmpty()) {
           System.out.println("no Kafka broker is running in " + broker.home());
-          return SkyrelayCli.PARTIAL;
+          return ExitStatus.PARTIAL;
         }
         System.out.println(
             "Kafka broker pid "
@@ -79,6 +79,6 @@ public final class KafkaCommand implements Callable<Integer> {
           throw new IllegalArgumentException(
               "kafka takes start, stop or status, not '" + action + "'");
     }
-    return SkyrelayCli.OK;
+    return ExitStatus.OK;
   }
 }

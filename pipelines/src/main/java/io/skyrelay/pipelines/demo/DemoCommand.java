@@ -4,10 +4,10 @@ import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
-import io.skyrelay.pipelines.GeneratedContent;
-import io.skyrelay.pipelines.ProgressBar;
-import io.skyrelay.pipelines.RunnerOptions;
-import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
+import io.skyrelay.pipelines.common.GeneratedContent;
+import io.skyrelay.pipelines.common.ProgressBar;
+import io.skyrelay.pipelines.common.RunnerOptions;
 import io.skyrelay.pipelines.replicate.ReplicateJob;
 import io.skyrelay.pipelines.replicate.ReplicationSummary;
 import io.skyrelay.transforms.replicate.DiffMode;
@@ -111,7 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
           mismatches == 0
               ? "Verified: the replica equals the source (" + (small + large) + " objects)."
               : "VERIFY FAILED: " + mismatches + " objects differ");
-      return mismatches == 0 && summary.failed() == 0 ? SkyrelayCli.OK : SkyrelayCli.PARTIAL;
+      return mismatches == 0 && summary.failed() == 0 ? ExitStatus.OK : ExitStatus.PARTIAL;
     }
   }
 

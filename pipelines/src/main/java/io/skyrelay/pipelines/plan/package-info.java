@@ -1,6 +1,5 @@
 /**
- * The {@code skyrelay plan} command (routes, shares, predicted time and egress cost between two
- * regions), the whole-grid evaluation of the planner, and the overlay experiment that measures
- * relay routes against the direct path over emulated links on one machine.
+ * The {@code skyrelay plan} command: routes, shares, predicted time and egress cost between two
+ * regions, rendered by the planner's {@link io.skyrelay.transforms.planner.PlanRendering}.
  */
 package io.skyrelay.pipelines.plan;

@@ -4,7 +4,7 @@ import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.PutOptions;
-import io.skyrelay.pipelines.GeneratedContent;
+import io.skyrelay.pipelines.common.GeneratedContent;
 import io.skyrelay.pipelines.sync.LoadGenerator;
 import io.skyrelay.replay.trace.KeyInterner;
 import io.skyrelay.replay.trace.Op;

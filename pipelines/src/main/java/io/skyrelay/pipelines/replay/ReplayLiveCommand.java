@@ -1,7 +1,7 @@
 package io.skyrelay.pipelines.replay;
 
-import io.skyrelay.pipelines.RunnerOptions;
-import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
+import io.skyrelay.pipelines.common.RunnerOptions;
 import io.skyrelay.pipelines.sync.SyncConfig;
 import io.skyrelay.pipelines.sync.SyncJob;
 import io.skyrelay.replay.workload.WorkloadType;
@@ -157,7 +157,7 @@ public final class ReplayLiveCommand implements Callable<Integer> {
                   Duration.ofMillis(io.skyrelay.replay.sim.Policy.durationMs(settle)),
                   Duration.ofMillis(20)));
       System.out.print(r.describe());
-      return r.notReplicated() > 0 ? SkyrelayCli.PARTIAL : SkyrelayCli.OK;
+      return r.notReplicated() > 0 ? ExitStatus.PARTIAL : ExitStatus.OK;
     } finally {
       if (job != null) {
         job.cancel();

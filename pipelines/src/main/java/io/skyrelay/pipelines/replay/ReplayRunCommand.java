@@ -1,8 +1,8 @@
 package io.skyrelay.pipelines.replay;
 
-import io.skyrelay.pipelines.ProgressBar;
-import io.skyrelay.pipelines.RunnerOptions;
-import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
+import io.skyrelay.pipelines.common.ProgressBar;
+import io.skyrelay.pipelines.common.RunnerOptions;
 import io.skyrelay.replay.ReplayProgress;
 import io.skyrelay.replay.TraceReplay;
 import io.skyrelay.replay.beam.BeamReplay;
@@ -180,7 +180,7 @@ public final class ReplayRunCommand implements Callable<Integer> {
               dir);
       if (result.getState() != PipelineResult.State.DONE) {
         out.println("the replay pipeline ended " + result.getState());
-        return SkyrelayCli.JOB_FAILED;
+        return ExitStatus.JOB_FAILED;
       }
       ParseReport counts = BeamReplay.parseReport(result);
       outcome =
@@ -242,7 +242,7 @@ public final class ReplayRunCommand implements Callable<Integer> {
     if (workloadOut != null) {
       out.println("workload: " + workloadOut);
     }
-    return p.malformed() > 0 ? SkyrelayCli.PARTIAL : SkyrelayCli.OK;
+    return p.malformed() > 0 ? ExitStatus.PARTIAL : ExitStatus.OK;
   }
 
   /** The trace file; 'demo' is copied out of the classpath into a temporary file. */

@@ -1,6 +1,6 @@
 package io.skyrelay.pipelines.replay;
 
-import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
 import io.skyrelay.replay.TraceReplay;
 import io.skyrelay.replay.trace.ParseReport;
 import io.skyrelay.replay.workload.WorkloadType;
@@ -74,6 +74,6 @@ public final class ReplayWorkloadCommand implements Callable<Integer> {
     p.examples().stream()
         .limit(10)
         .forEach(m -> System.out.printf("  line %d: %s: %s%n", m.line(), m.reason(), m.text()));
-    return p.malformed() > 0 ? SkyrelayCli.PARTIAL : SkyrelayCli.OK;
+    return p.malformed() > 0 ? ExitStatus.PARTIAL : ExitStatus.OK;
   }
 }

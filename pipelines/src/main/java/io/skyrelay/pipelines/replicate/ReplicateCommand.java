@@ -1,13 +1,15 @@
 package io.skyrelay.pipelines.replicate;
 
-import io.skyrelay.pipelines.RunnerOptions;
-import io.skyrelay.pipelines.SkyrelayCli;
-import io.skyrelay.pipelines.StoresFile;
+import io.skyrelay.pipelines.common.ExitStatus;
+import io.skyrelay.pipelines.common.RunnerOptions;
+import io.skyrelay.pipelines.common.Sizes;
+import io.skyrelay.pipelines.common.StoresFile;
 import io.skyrelay.transforms.planner.Objective;
 import io.skyrelay.transforms.planner.Plan;
 import io.skyrelay.transforms.regions.RegionData;
 import io.skyrelay.transforms.replicate.DiffMode;
 import io.skyrelay.transforms.replicate.ReplicationSpec;
+import io.skyrelay.transforms.replicate.RouteSetup;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -202,7 +204,7 @@ public final class ReplicateCommand implements Callable<Integer> {
         new ReplicationSpec(
             stores.locate(source, sourceRegion),
             dsts,
-            parseSize(chunkSize),
+            Sizes.parse(chunkSize),
             DiffMode.valueOf(diff.toUpperCase(Locale.ROOT)),
             delete,
             maxDelete,
@@ -226,7 +228,7 @@ public final class ReplicateCommand implements Callable<Integer> {
             relayStores,
             objective == null ? null : Objective.parse(objective, minGbps, maxUsdPerGb),
             plan,
-            emulateLinks == null ? null : (double) parseSize(emulateLinks),
+            emulateLinks == null ? null : (double) Sizes.parse(emulateLinks),
             regionData);
     spec = routes.apply(spec, System.out);
     Path out =
@@ -238,47 +240,12 @@ public final class ReplicateCommand implements Callable<Integer> {
     ReplicateJob.Io io = new ReplicateJob.Io(manifest, manifestOut, out, dryRun);
     if (runner.insideCluster()) {
       ReplicateJob.submit(spec, runner, io, System.out);
-      return SkyrelayCli.OK;
+      return ExitStatus.OK;
     }
     ReplicationSummary summary = ReplicateJob.run(spec, runner, io, System.out, regionData);
     summary.print(System.out);
     System.out.println(
         "  results: " + out.resolve("results-*.avro") + ", " + out.resolve("report.json"));
-    return summary.failed() > 0 || summary.deleteRefused() > 0
-        ? SkyrelayCli.PARTIAL
-        : SkyrelayCli.OK;
-  }
-
-  /** Parses sizes like {@code 64MiB}, {@code 8MB}, {@code 1TB}, {@code 1048576}. */
-  public static long parseSize(String text) {
-    String t = text.trim().toUpperCase(Locale.ROOT).replace(" ", "");
-    long mult = 1;
-    String[][] units = {
-      {"TIB", "1099511627776"},
-      {"KIB", "1024"},
-      {"MIB", "1048576"},
-      {"GIB", "1073741824"},
-      {"KB", "1000"},
-      {"MB", "1000000"},
-      {"GB", "1000000000"},
-      {"TB", "1000000000000"},
-      {"K", "1024"},
-      {"M", "1048576"},
-      {"G", "1073741824"},
-      {"B", "1"}
-    };
-    for (String[] u : units) {
-      if (t.endsWith(u[0])) {
-        mult = Long.parseLong(u[1]);
-        t = t.substring(0, t.length() - u[0].length());
-        break;
-      }
-    }
-    try {
-      return (long) (Double.parseDouble(t) * mult);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "'" + text + "' is not a size; write it like 64MiB, 8MB or 1048576");
-    }
+    return summary.failed() > 0 || summary.deleteRefused() > 0 ? ExitStatus.PARTIAL : ExitStatus.OK;
   }
 }

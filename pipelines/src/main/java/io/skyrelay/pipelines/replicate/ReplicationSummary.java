@@ -2,7 +2,7 @@ package io.skyrelay.pipelines.replicate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.skyrelay.pipelines.ProgressBar;
+import io.skyrelay.pipelines.common.ProgressBar;
 import io.skyrelay.transforms.planner.EgressCost;
 import io.skyrelay.transforms.regions.RegionData;
 import io.skyrelay.transforms.replicate.Replicate;

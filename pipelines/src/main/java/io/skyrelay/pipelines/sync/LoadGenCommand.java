@@ -1,7 +1,7 @@
 package io.skyrelay.pipelines.sync;
 
-import io.skyrelay.pipelines.SkyrelayCli;
-import io.skyrelay.pipelines.replicate.ReplicateCommand;
+import io.skyrelay.pipelines.common.ExitStatus;
+import io.skyrelay.pipelines.common.Sizes;
 import io.skyrelay.transforms.sync.SyncMapping;
 import java.nio.file.Path;
 import java.util.List;
@@ -122,12 +122,7 @@ public final class LoadGenCommand implements Callable<Integer> {
     if (writeFirst) {
       long t0 = System.nanoTime();
       List<LoadGenerator.Written> written =
-          generator.writeFirst(
-              events,
-              ReplicateCommand.parseSize(minSize),
-              ReplicateCommand.parseSize(maxSize),
-              seed,
-              writers);
+          generator.writeFirst(events, Sizes.parse(minSize), Sizes.parse(maxSize), seed, writers);
       System.out.printf(
           Locale.ROOT,
           "loadgen: wrote %,d objects to %s in %.1f s%n",
@@ -142,7 +137,7 @@ public final class LoadGenCommand implements Callable<Integer> {
           m.topic(),
           r.seconds(),
           r.rate());
-      return SkyrelayCli.OK;
+      return ExitStatus.OK;
     }
     LoadGenerator.Report r =
         generator.run(
@@ -150,8 +145,8 @@ public final class LoadGenCommand implements Callable<Integer> {
                 events,
                 rate,
                 keys,
-                ReplicateCommand.parseSize(minSize),
-                ReplicateCommand.parseSize(maxSize),
+                Sizes.parse(minSize),
+                Sizes.parse(maxSize),
                 c / total,
                 o / total,
                 duplicates,
@@ -170,7 +165,7 @@ public final class LoadGenCommand implements Callable<Integer> {
         r.reordered(),
         r.seconds(),
         r.rate());
-    return SkyrelayCli.OK;
+    return ExitStatus.OK;
   }
 
   static LoadGenerator.SizeDistribution sizeDistribution(String name) {

@@ -3,7 +3,7 @@ package io.skyrelay.pipelines.sync;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.TransientStoreException;
-import io.skyrelay.pipelines.GeneratedContent;
+import io.skyrelay.pipelines.common.GeneratedContent;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.skyrelay.pipelines.sync;
 
 import io.skyrelay.cluster.FlinkRest;
-import io.skyrelay.pipelines.RunnerOptions;
-import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
+import io.skyrelay.pipelines.common.RunnerOptions;
 import io.skyrelay.pipelines.replicate.ReplicateJob;
 import io.skyrelay.pipelines.replicate.ReplicationSummary;
 import io.skyrelay.transforms.replicate.DiffMode;
@@ -134,7 +134,7 @@ public final class SyncCommand implements Callable<Integer> {
     PipelineResult result = p.run();
     if (runner.insideCluster()) {
       // Run by Flink (a session job): submitted, nothing to follow from here.
-      return SkyrelayCli.OK;
+      return ExitStatus.OK;
     }
     if (!runner.embedded()) {
       return followOnCluster(result);
@@ -156,7 +156,7 @@ public final class SyncCommand implements Callable<Integer> {
           "sync: applied %,d, lag p50 %d ms, p99 %d ms%n",
           LagRecorder.count(), LagRecorder.percentile(50), LagRecorder.percentile(99));
       if (state != null && state.isTerminal()) {
-        return state == PipelineResult.State.DONE ? SkyrelayCli.OK : SkyrelayCli.JOB_FAILED;
+        return state == PipelineResult.State.DONE ? ExitStatus.OK : ExitStatus.JOB_FAILED;
       }
     }
   }
@@ -179,7 +179,7 @@ public final class SyncCommand implements Callable<Integer> {
             + " --stop --flinkMaster "
             + runner.flinkMaster());
     if (detach) {
-      return SkyrelayCli.OK;
+      return ExitStatus.OK;
     }
     while (true) {
       PipelineResult.State state =
@@ -196,7 +196,7 @@ public final class SyncCommand implements Callable<Integer> {
       }
       System.out.printf("sync: job %s, %s%n", state, counts);
       if (state != null && state.isTerminal()) {
-        return state == PipelineResult.State.DONE ? SkyrelayCli.OK : SkyrelayCli.JOB_FAILED;
+        return state == PipelineResult.State.DONE ? ExitStatus.OK : ExitStatus.JOB_FAILED;
       }
     }
   }
@@ -219,7 +219,7 @@ public final class SyncCommand implements Callable<Integer> {
   }
 
   private int reconcile(SyncConfig cfg) {
-    int status = SkyrelayCli.OK;
+    int status = ExitStatus.OK;
     for (SyncMapping m : cfg.mappings()) {
       System.out.println("reconciling " + m.name() + ": " + m.source() + " -> " + m.replicas());
       ReplicationSpec spec =
@@ -244,7 +244,7 @@ public final class SyncCommand implements Callable<Integer> {
               System.out);
       s.print(System.out);
       if (s.failed() > 0 || s.deleteRefused() > 0) {
-        status = SkyrelayCli.PARTIAL;
+        status = ExitStatus.PARTIAL;
       }
     }
     return status;

@@ -3,7 +3,7 @@ package io.skyrelay.pipelines.bench;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
 import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
-import io.skyrelay.pipelines.RunnerOptions;
+import io.skyrelay.pipelines.common.RunnerOptions;
 import io.skyrelay.pipelines.sync.LoadGenerator;
 import io.skyrelay.pipelines.sync.SyncConfig;
 import io.skyrelay.pipelines.sync.SyncJob;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -38,7 +39,7 @@ class ReplayCommandTest {
                 out.toString(),
                 "--workload-out",
                 workload.toString());
-    assertEquals(SkyrelayCli.OK, status);
+    assertEquals(ExitStatus.OK, status);
     for (String f :
         List.of(
             "results.csv",
@@ -55,7 +56,7 @@ class ReplayCommandTest {
     // The workload CSV replays to the same numbers.
     Path again = dir.resolve("again");
     assertEquals(
-        SkyrelayCli.OK,
+        ExitStatus.OK,
         SkyrelayCli.commandLine()
             .execute("replay", "run", workload.toString(), "--out", again.toString()));
     JsonNode json2 = new ObjectMapper().readTree(again.resolve("results.json").toFile());
@@ -76,7 +77,7 @@ class ReplayCommandTest {
     StringWriter err = new StringWriter();
     cl.setErr(new PrintWriter(err));
     int status = cl.execute("replay", "run", "demo", "--policies", "lfu", "--out", dir.toString());
-    assertEquals(SkyrelayCli.USAGE, status);
+    assertEquals(ExitStatus.USAGE, status);
     assertTrue(err.toString().contains("unknown policy 'lfu'"), err.toString());
   }
 
@@ -88,12 +89,12 @@ class ReplayCommandTest {
     StringWriter err = new StringWriter();
     cl.setErr(new PrintWriter(err));
     assertEquals(
-        SkyrelayCli.USAGE,
+        ExitStatus.USAGE,
         cl.execute("replay", "run", trace.toString(), "--strict", "--out", dir.toString()));
     assertTrue(err.toString().contains("bad.txt:2: "), err.toString());
     // Without --strict the line is skipped, reported, and the exit status says so.
     assertEquals(
-        SkyrelayCli.PARTIAL,
+        ExitStatus.PARTIAL,
         SkyrelayCli.commandLine()
             .execute("replay", "run", trace.toString(), "--out", dir.resolve("o").toString()));
   }

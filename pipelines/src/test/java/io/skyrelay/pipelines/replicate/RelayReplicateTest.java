@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
 import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
 import io.skyrelay.transforms.planner.Objective;
 import io.skyrelay.transforms.planner.Plan;
 import io.skyrelay.transforms.planner.RoutePlanner;
@@ -248,7 +249,7 @@ class RelayReplicateTest {
     String b = bucket(destination);
     Path stores = stores(Map.of(a, source, b, destination), Map.of(a, SRC, b, DST));
     assertEquals(
-        SkyrelayCli.USAGE,
+        ExitStatus.USAGE,
         run(
             "replicate",
             "s3://" + a,

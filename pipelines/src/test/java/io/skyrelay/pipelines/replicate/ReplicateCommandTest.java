@@ -15,6 +15,7 @@ import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
 import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -325,7 +326,7 @@ class ReplicateCommandTest {
               "direct",
               "--output",
               tmp.resolve("o1").toString());
-      assertEquals(SkyrelayCli.PARTIAL, refused, "refused deletes give exit status 1");
+      assertEquals(ExitStatus.PARTIAL, refused, "refused deletes give exit status 1");
       assertEquals(9, d.listAllToList("").size(), "nothing was deleted");
       JsonNode r = report(tmp.resolve("o1"));
       assertEquals(4, r.get("deleteRefused").asLong());
@@ -426,7 +427,7 @@ class ReplicateCommandTest {
                 "direct",
                 "--output",
                 out.toString());
-        assertEquals(SkyrelayCli.PARTIAL, code);
+        assertEquals(ExitStatus.PARTIAL, code);
         JsonNode r = report(out);
         assertEquals(2, r.get("failed").asLong());
         for (JsonNode f : r.get("failures")) {
@@ -510,10 +511,10 @@ class ReplicateCommandTest {
 
   @Test
   void badArgumentsGiveExitStatusTwoAndSayWhatIsWrong() {
-    assertEquals(SkyrelayCli.USAGE, run("replicate", "not-a-uri", "s3://bucket"));
-    assertEquals(SkyrelayCli.USAGE, run("replicate", "s3://only-source"));
+    assertEquals(ExitStatus.USAGE, run("replicate", "not-a-uri", "s3://bucket"));
+    assertEquals(ExitStatus.USAGE, run("replicate", "s3://only-source"));
     assertEquals(
-        SkyrelayCli.USAGE,
+        ExitStatus.USAGE,
         run("replicate", "file:///tmp/a", "file:///tmp/b", "--chunk-size", "lots"));
   }
 }

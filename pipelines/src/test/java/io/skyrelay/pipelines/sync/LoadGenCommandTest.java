@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class LoadGenCommandTest {
     var cl = SkyrelayCli.commandLine();
     cl.setErr(new PrintWriter(err));
     int status = cl.execute("loadgen", "--config", cfg.toString(), "--events", "10");
-    assertEquals(SkyrelayCli.USAGE, status);
+    assertEquals(ExitStatus.USAGE, status);
     assertTrue(err.toString().contains("needs a mapping whose source is s3://"), err.toString());
     assertTrue(err.toString().contains("--mapping NAME"), err.toString());
   }

@@ -384,7 +384,8 @@ class SyncJobTest {
     String bucket = m.bucket();
     String topic = m.topic();
     SyncConfig config = m.config();
-    io.skyrelay.pipelines.RunnerOptions runner = new io.skyrelay.pipelines.RunnerOptions();
+    io.skyrelay.pipelines.common.RunnerOptions runner =
+        new io.skyrelay.pipelines.common.RunnerOptions();
     try (ObjectStore src = ObjectStores.open("s3://" + bucket, s3.settings());
         ObjectStore replica =
             ObjectStores.open(m.replicaDir().toUri().toString(), StoreSettings.EMPTY);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.local.LocalObjectStore;
 import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +69,7 @@ class SyncReconcileTest {
         SkyrelayCli.commandLine()
             .execute("sync", "--config", cfg.toString(), "--reconcile", "--runner", "direct");
 
-    assertEquals(SkyrelayCli.OK, code);
+    assertEquals(ExitStatus.OK, code);
     List<String> keys = new ArrayList<>();
     replica.listAll("").forEach(o -> keys.add(o.key()));
     assertEquals(

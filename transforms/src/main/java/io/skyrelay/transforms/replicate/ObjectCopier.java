@@ -37,7 +37,6 @@ public final class ObjectCopier {
   private final ObjectStore destination;
   private final StoreLocation destinationLocation;
   private final boolean serverSideAllowed;
-  private final Map<String, Double> emulatedLinks;
   private final boolean copyMetadata;
 
   public ObjectCopier(
@@ -46,28 +45,7 @@ public final class ObjectCopier {
       ObjectStore destination,
       StoreLocation destinationLocation,
       boolean serverSideAllowed) {
-    this(source, sourceLocation, destination, destinationLocation, serverSideAllowed, Map.of());
-  }
-
-  /**
-   * A copier whose streamed bytes are slowed to {@code emulatedLinks} between the two locations'
-   * region labels (see {@link LinkEmulator}).
-   */
-  public ObjectCopier(
-      ObjectStore source,
-      StoreLocation sourceLocation,
-      ObjectStore destination,
-      StoreLocation destinationLocation,
-      boolean serverSideAllowed,
-      Map<String, Double> emulatedLinks) {
-    this(
-        source,
-        sourceLocation,
-        destination,
-        destinationLocation,
-        serverSideAllowed,
-        emulatedLinks,
-        true);
+    this(source, sourceLocation, destination, destinationLocation, serverSideAllowed, true);
   }
 
   private ObjectCopier(
@@ -76,14 +54,12 @@ public final class ObjectCopier {
       ObjectStore destination,
       StoreLocation destinationLocation,
       boolean serverSideAllowed,
-      Map<String, Double> emulatedLinks,
       boolean copyMetadata) {
     this.source = source;
     this.sourceLocation = sourceLocation;
     this.destination = destination;
     this.destinationLocation = destinationLocation;
     this.serverSideAllowed = serverSideAllowed;
-    this.emulatedLinks = emulatedLinks;
     this.copyMetadata = copyMetadata;
   }
 
@@ -93,13 +69,7 @@ public final class ObjectCopier {
    * would carry the source's metadata.
    */
   public ObjectCopier withoutMetadata() {
-    return new ObjectCopier(
-        source, sourceLocation, destination, destinationLocation, false, emulatedLinks, false);
-  }
-
-  private InputStream link(InputStream in) {
-    return LinkEmulator.throttle(
-        in, sourceLocation.region(), destinationLocation.region(), emulatedLinks);
+    return new ObjectCopier(source, sourceLocation, destination, destinationLocation, false, false);
   }
 
   /** How one whole-object copy went. */
@@ -159,7 +129,7 @@ public final class ObjectCopier {
     try (ObjectContent content = source.open(srcKey, null, entry.etag)) {
       // The MD5 of exactly the bytes handed to the destination, computed here whatever the
       // destination does (a destination that hashes what it stores shares this digest).
-      HashingInputStream in = HashingInputStream.of(link(content.stream()));
+      HashingInputStream in = HashingInputStream.of(content.stream());
       // The listed MD5 goes with the body where the read confirms it: a destination that can check
       // it refuses damaged bytes instead of storing them (S3's Content-MD5).
       String listedMd5 = confirmedMd5(entry, content.info());
@@ -284,7 +254,7 @@ public final class ObjectCopier {
       return mp.copyPart(upload, partNumber, source, srcKey, range, entry.etag);
     }
     try (InputStream raw = source.read(srcKey, range, entry.etag)) {
-      HashingInputStream in = HashingInputStream.of(link(raw));
+      HashingInputStream in = HashingInputStream.of(raw);
       CompletedPart part = mp.uploadPart(upload, partNumber, in, length);
       String digest = in.md5Hex();
       if (part.md5() != null && !part.md5().equals(digest)) {

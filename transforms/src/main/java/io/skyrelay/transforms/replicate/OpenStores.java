@@ -8,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * The open stores of a job on one worker: the source, every destination and every relay store, with
- * a copier per destination (and a relay copier where the job routes through relays).
+ * a copier per destination (and a relay copier where the job routes through relays). Each copier
+ * reads the source as the job's {@link StoreViews} show it for that destination.
  */
 final class OpenStores implements AutoCloseable {
   final ObjectStore source;
@@ -29,15 +30,15 @@ final class OpenStores implements AutoCloseable {
       destinations.add(store);
       copiers.add(
           new ObjectCopier(
-              source,
+              spec.views().readFor(source, spec.source().region(), location.region()),
               spec.source(),
               store,
               location,
-              spec.serverSideCopy(),
-              routing.emulatedLinks()));
+              spec.serverSideCopy()));
       relayCopiers.add(
           routing.usesRelays()
-              ? new RelayCopier(source, spec.source(), store, location, d, relays, routing)
+              ? new RelayCopier(
+                  source, spec.source(), store, location, d, relays, routing, spec.views())
               : null);
     }
   }

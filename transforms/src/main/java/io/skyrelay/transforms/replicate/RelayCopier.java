@@ -26,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Carries a whole object or one part to a destination through relay regions, store and forward: the
  * bytes are written to the first relay's store under the job's staging prefix, copied from there to
  * the next relay's store or the destination, and each staged copy is deleted once the next hop
- * holds the bytes. Each hop's stream is slowed to its emulated link when emulation is on. The MD5
- * of what left the source is checked against what reaches the destination.
+ * holds the bytes. Each hop reads its store through the job's {@link StoreViews}. The MD5 of what
+ * left the source is checked against what reaches the destination.
  *
  * <p>A relay that fails is remembered for the rest of this worker's life: the caller falls back to
  * the direct path for this unit and every later one routed through that relay.
@@ -41,6 +41,7 @@ final class RelayCopier {
   private final int destinationIndex;
   private final Map<String, ObjectStore> relayStores;
   private final Routing routing;
+  private final StoreViews views;
   private final Set<String> failedRelays = ConcurrentHashMap.newKeySet();
 
   RelayCopier(
@@ -50,7 +51,8 @@ final class RelayCopier {
       StoreLocation destinationLocation,
       int destinationIndex,
       Map<String, ObjectStore> relayStores,
-      Routing routing) {
+      Routing routing,
+      StoreViews views) {
     this.source = source;
     this.sourceLocation = sourceLocation;
     this.destination = destination;
@@ -58,6 +60,7 @@ final class RelayCopier {
     this.destinationIndex = destinationIndex;
     this.relayStores = relayStores;
     this.routing = routing;
+    this.views = views;
   }
 
   /** A relay region's store failed; the unit was not written to the destination. */
@@ -95,16 +98,15 @@ final class RelayCopier {
       String digest;
       String listedMd5;
       Staged first;
-      try (ObjectContent content = source.open(sourceLocation.keyOf(entry.key), null, entry.etag)) {
+      String relay = route.relays().get(0);
+      try (ObjectContent content =
+          views
+              .readFor(source, sourceLocation.region(), relay)
+              .open(sourceLocation.keyOf(entry.key), null, entry.etag)) {
         options = ObjectCopier.putOptions(content.info(), entry.etag);
         listedMd5 = ObjectCopier.confirmedMd5(entry, content.info());
-        String relay = route.relays().get(0);
         MessageDigest md5 = Digests.md5();
-        InputStream in =
-            new DigestInputStream(
-                LinkEmulator.throttle(
-                    content.stream(), sourceLocation.region(), relay, routing.emulatedLinks()),
-                md5);
+        InputStream in = new DigestInputStream(content.stream(), md5);
         first = stage(relay, name, in, entry.size, options);
         staged.add(first);
         digest = HexFormat.of().formatHex(md5.digest());
@@ -161,12 +163,13 @@ final class RelayCopier {
       MessageDigest md5 = Digests.md5();
       Staged first;
       try (InputStream raw =
-          source.read(
-              sourceLocation.keyOf(entry.key), ByteRange.ofLength(offset, length), entry.etag)) {
-        InputStream in =
-            new DigestInputStream(
-                LinkEmulator.throttle(raw, sourceLocation.region(), relay, routing.emulatedLinks()),
-                md5);
+          views
+              .readFor(source, sourceLocation.region(), relay)
+              .read(
+                  sourceLocation.keyOf(entry.key),
+                  ByteRange.ofLength(offset, length),
+                  entry.etag)) {
+        InputStream in = new DigestInputStream(raw, md5);
         first = stage(relay, name, in, length, PutOptions.DEFAULT);
         staged.add(first);
       } catch (IOException e) {
@@ -265,15 +268,14 @@ final class RelayCopier {
       this.key = key;
     }
 
-    /** Its bytes, slowed to the link to {@code to}, through {@code md5} when not null. */
+    /** Its bytes, as read for region {@code to}, through {@code md5} when not null. */
     InputStream open(MessageDigest md5, String to) {
       InputStream in;
       try {
-        in = relayStores.get(relay).read(key, null, null);
+        in = views.readFor(relayStores.get(relay), relay, to).read(key, null, null);
       } catch (StoreException e) {
         throw relayFailed(relay, "reading " + key, e);
       }
-      in = LinkEmulator.throttle(in, relay, to, routing.emulatedLinks());
       return md5 == null ? in : new DigestInputStream(in, md5);
     }
 

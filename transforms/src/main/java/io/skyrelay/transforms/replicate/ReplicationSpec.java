@@ -18,6 +18,8 @@ import java.util.List;
  * @param routing how the bytes travel: direct, or through relay regions in planned shares
  * @param keys which keys (relative to the locations' prefixes) the job copies and deletes; others
  *     are left alone at both ends
+ * @param views how workers see the stores they read, hop by hop ({@link StoreViews#PLAIN}: as they
+ *     are)
  */
 public record ReplicationSpec(
     StoreLocation source,
@@ -29,7 +31,8 @@ public record ReplicationSpec(
     int threads,
     boolean serverSideCopy,
     Routing routing,
-    KeyFilter keys)
+    KeyFilter keys,
+    StoreViews views)
     implements Serializable {
 
   public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
@@ -54,7 +57,8 @@ public record ReplicationSpec(
         threads,
         serverSideCopy,
         Routing.direct(),
-        KeyFilter.all());
+        KeyFilter.all(),
+        StoreViews.PLAIN);
   }
 
   public ReplicationSpec {
@@ -64,6 +68,9 @@ public record ReplicationSpec(
     }
     if (keys == null) {
       keys = KeyFilter.all();
+    }
+    if (views == null) {
+      views = StoreViews.PLAIN;
     }
     if (destinations.isEmpty()) {
       throw new IllegalArgumentException("at least one destination is required");
@@ -77,15 +84,20 @@ public record ReplicationSpec(
   }
 
   public ReplicationSpec withRouting(Routing routing) {
-    return with(routing, keys);
+    return with(routing, keys, views);
   }
 
   /** This job limited to the keys {@code keys} accepts. */
   public ReplicationSpec withKeys(KeyFilter keys) {
-    return with(routing, keys);
+    return with(routing, keys, views);
   }
 
-  private ReplicationSpec with(Routing routing, KeyFilter keys) {
+  /** This job with its workers reading stores through {@code views}. */
+  public ReplicationSpec withViews(StoreViews views) {
+    return with(routing, keys, views);
+  }
+
+  private ReplicationSpec with(Routing routing, KeyFilter keys, StoreViews views) {
     return new ReplicationSpec(
         source,
         destinations,
@@ -96,7 +108,8 @@ public record ReplicationSpec(
         threads,
         serverSideCopy,
         routing,
-        keys);
+        keys,
+        views);
   }
 
   public StoreLocation destination(int index) {

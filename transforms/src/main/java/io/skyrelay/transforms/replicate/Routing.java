@@ -10,20 +10,15 @@ import java.util.TreeMap;
 
 /**
  * How a job's bytes travel: for each destination, the paths of its plan with their shares, the
- * relay store of each relay region, a job-unique staging prefix, and optionally emulated link
- * speeds. {@link #direct()} is the default: every byte on the direct path, nothing throttled.
+ * relay store of each relay region, and a job-unique staging prefix. {@link #direct()} is the
+ * default: every byte on the direct path.
  *
  * @param paths per destination index, the paths and shares (empty: direct only)
  * @param relays the relay store of each relay region a path uses
  * @param stagingPrefix where staged copies go inside a relay store (ends with {@code /})
- * @param emulatedLinks when not empty, bytes per second allowed from one region label to another
- *     (key {@code from>to}) and out of a region in all (key {@code from>*})
  */
 public record Routing(
-    List<List<Route>> paths,
-    Map<String, StoreLocation> relays,
-    String stagingPrefix,
-    Map<String, Double> emulatedLinks)
+    List<List<Route>> paths, Map<String, StoreLocation> relays, String stagingPrefix)
     implements Serializable {
 
   /**
@@ -53,7 +48,6 @@ public record Routing(
     }
     paths = List.copyOf(copy);
     relays = new TreeMap<>(relays);
-    emulatedLinks = new TreeMap<>(emulatedLinks);
     if (!stagingPrefix.isEmpty() && !stagingPrefix.endsWith("/")) {
       stagingPrefix = stagingPrefix + "/";
     }
@@ -74,7 +68,7 @@ public record Routing(
   }
 
   public static Routing direct() {
-    return new Routing(List.of(), Map.of(), "", Map.of());
+    return new Routing(List.of(), Map.of(), "");
   }
 
   /** The routes of a plan, as this job carries them out. */
@@ -84,10 +78,6 @@ public record Routing(
       routes.add(new Route(p.relays(), p.share()));
     }
     return routes;
-  }
-
-  public Routing withEmulatedLinks(Map<String, Double> links) {
-    return new Routing(paths, relays, stagingPrefix, links);
   }
 
   /** Whether any byte of any destination may travel through a relay. */

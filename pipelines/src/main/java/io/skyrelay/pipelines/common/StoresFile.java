@@ -1,4 +1,4 @@
-package io.skyrelay.pipelines;
+package io.skyrelay.pipelines.common;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.skyrelay.pipelines;
+package io.skyrelay.pipelines.common;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.skyrelay.pipelines;
+package io.skyrelay.pipelines.common;
 
 import io.skyrelay.cluster.FlinkRest;
 import java.io.IOException;

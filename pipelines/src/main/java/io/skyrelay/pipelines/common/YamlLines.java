@@ -1,4 +1,4 @@
-package io.skyrelay.pipelines;
+package io.skyrelay.pipelines.common;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

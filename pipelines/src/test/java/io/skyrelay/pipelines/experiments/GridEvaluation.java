@@ -1,4 +1,4 @@
-package io.skyrelay.pipelines.plan;
+package io.skyrelay.pipelines.experiments;
 
 import io.skyrelay.transforms.planner.Objective;
 import io.skyrelay.transforms.planner.Plan;

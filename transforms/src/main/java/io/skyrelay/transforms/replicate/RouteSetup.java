@@ -1,14 +1,11 @@
-package io.skyrelay.pipelines.replicate;
+package io.skyrelay.transforms.replicate;
 
-import io.skyrelay.pipelines.plan.PlanCommand;
 import io.skyrelay.transforms.planner.Objective;
 import io.skyrelay.transforms.planner.Plan;
+import io.skyrelay.transforms.planner.PlanRendering;
 import io.skyrelay.transforms.planner.PlannerSettings;
 import io.skyrelay.transforms.planner.RoutePlanner;
 import io.skyrelay.transforms.regions.RegionData;
-import io.skyrelay.transforms.replicate.ReplicationSpec;
-import io.skyrelay.transforms.replicate.Routing;
-import io.skyrelay.transforms.replicate.StoreLocation;
 import java.io.PrintStream;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -23,8 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Turns a job's routing options into its {@link Routing}: plans each destination (or takes a given
- * plan), checks that every relay region a plan uses has a relay store, and computes the emulated
- * link speeds when link emulation is on.
+ * plan), checks that every relay region a plan uses has a relay store, and, when link emulation is
+ * on, has the workers read every store through {@link EmulatedLinks} at the grid's link speeds.
  *
  * @param relays relay store per region label
  * @param objective what to plan for, or null
@@ -80,7 +77,7 @@ public record RouteSetup(
       }
       if (p != null) {
         out.println("Route to " + d + ":");
-        PlanCommand.printPaths(p, out);
+        PlanRendering.printPaths(p, out);
         paths.add(Routing.routesOf(p));
       } else {
         paths.add(List.of());
@@ -90,14 +87,15 @@ public record RouteSetup(
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
             + "-"
             + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));
-    Routing routing =
-        new Routing(paths, relays, "skyrelay-staging/" + jobId + "/", emulatedLinks(spec));
+    Routing routing = new Routing(paths, relays, "skyrelay-staging/" + jobId + "/");
     boolean serverSide = spec.serverSideCopy() && emulatedBytesPerGbps == null;
+    StoreViews views = spec.views();
     if (emulatedBytesPerGbps != null) {
       out.printf(
           Locale.ROOT,
           "Emulating links between region labels: 1 Gbps of the grid = %.1f MiB/s%n",
           emulatedBytesPerGbps / (1 << 20));
+      views = new EmulatedLinks(emulatedLinks(spec));
     }
     return new ReplicationSpec(
         spec.source(),
@@ -109,7 +107,8 @@ public record RouteSetup(
         spec.threads(),
         serverSide,
         routing,
-        spec.keys());
+        spec.keys(),
+        views);
   }
 
   /** Link speeds between every pair of the job's region labels, and each region's egress cap. */

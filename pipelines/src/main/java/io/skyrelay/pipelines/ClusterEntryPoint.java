@@ -1,6 +1,6 @@
-package io.skyrelay.pipelines.cluster;
+package io.skyrelay.pipelines;
 
-import io.skyrelay.pipelines.SkyrelayCli;
+import io.skyrelay.pipelines.common.ExitStatus;
 import java.util.Arrays;
 
 /**
@@ -15,7 +15,7 @@ public final class ClusterEntryPoint {
 
   public static void main(String[] args) {
     int status = SkyrelayCli.commandLine().execute(args);
-    if (status != SkyrelayCli.OK) {
+    if (status != ExitStatus.OK) {
       throw new IllegalStateException(
           "skyrelay " + Arrays.toString(args) + " ended with exit status " + status);
     }

@@ -1,4 +1,4 @@
-package io.skyrelay.pipelines;
+package io.skyrelay.pipelines.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.skyrelay.pipelines.plan;
+package io.skyrelay.pipelines.experiments;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.skyrelay.connectors.ObjectStore;
