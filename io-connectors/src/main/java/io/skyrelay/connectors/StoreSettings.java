@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -77,7 +78,9 @@ public final class StoreSettings implements Serializable {
     static {
       Set<String> secret = new TreeSet<>();
       Set<String> plain = new TreeSet<>();
-      for (ObjectStoreProvider p : ObjectStores.providers().values()) {
+      // Not through ObjectStores, whose loading installs the native digests.
+      for (ObjectStoreProvider p :
+          ServiceLoader.load(ObjectStoreProvider.class, StoreSettings.class.getClassLoader())) {
         for (StoreSetting s : p.settings()) {
           (s.secret() ? secret : plain).add(s.name());
         }

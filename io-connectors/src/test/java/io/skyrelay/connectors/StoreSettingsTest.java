@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +53,33 @@ class StoreSettingsTest {
         assertEquals(s.secret(), !Redactor.redact("x " + value + " y").contains(value), s.name());
       }
     }
+  }
+
+  @Test
+  void everySettingAConnectorReadsIsDeclared() throws Exception {
+    Map<String, String> schemeOfPackage =
+        Map.of("s3", "s3", "azure", "az", "gcs", "gs", "local", "file");
+    Pattern read = Pattern.compile("settings\\s*\\.\\s*get\\w*\\(\\s*\"([^\"]+)\"");
+    Path sources = Path.of("src", "main", "java", "io", "skyrelay", "connectors");
+    int reads = 0;
+    for (Map.Entry<String, String> e : schemeOfPackage.entrySet()) {
+      Set<String> declared = new TreeSet<>();
+      ObjectStores.provider(e.getValue()).settings().forEach(s -> declared.add(s.name()));
+      List<Path> files;
+      try (Stream<Path> walk = Files.walk(sources.resolve(e.getKey()))) {
+        files = walk.filter(f -> f.toString().endsWith(".java")).toList();
+      }
+      for (Path f : files) {
+        Matcher m = read.matcher(Files.readString(f));
+        while (m.find()) {
+          reads++;
+          assertTrue(
+              declared.contains(m.group(1)),
+              f + " reads setting '" + m.group(1) + "', which is not declared: " + declared);
+        }
+      }
+    }
+    assertTrue(reads >= 10, "found only " + reads + " reads of settings in " + sources);
   }
 
   @Test
