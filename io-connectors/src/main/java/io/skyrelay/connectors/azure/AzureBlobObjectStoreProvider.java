@@ -12,12 +12,14 @@ import io.skyrelay.connectors.InvalidStoreUriException;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.ObjectStoreProvider;
 import io.skyrelay.connectors.Redactor;
+import io.skyrelay.connectors.StoreSetting;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -62,9 +64,24 @@ public final class AzureBlobObjectStoreProvider implements ObjectStoreProvider {
   /** One HTTP client for all stores of this JVM, so that they share connections. */
   private static volatile HttpClient sharedHttpClient;
 
+  private static final List<StoreSetting> SETTINGS =
+      List.of(
+          StoreSetting.string("endpoint", "blob endpoint URL; for Azurite http://127.0.0.1:10000")
+              .withDefault("https://ACCOUNT.blob.core.windows.net"),
+          StoreSetting.secret(
+              "connection-string", "connection string with an AccountKey or SharedAccessSignature"),
+          StoreSetting.secret("account-key", "shared key (Base64) of the URI's storage account"),
+          StoreSetting.secret(
+              "sas-token", "SAS with read, add, create, write, delete and list permissions"));
+
   @Override
   public String scheme() {
     return "az";
+  }
+
+  @Override
+  public List<StoreSetting> settings() {
+    return SETTINGS;
   }
 
   @Override

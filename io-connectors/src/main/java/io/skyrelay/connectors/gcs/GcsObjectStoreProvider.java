@@ -11,6 +11,7 @@ import io.skyrelay.connectors.InvalidStoreUriException;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.ObjectStoreProvider;
 import io.skyrelay.connectors.Retrier;
+import io.skyrelay.connectors.StoreSetting;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,9 +41,25 @@ public final class GcsObjectStoreProvider implements ObjectStoreProvider {
   /** The project an emulator is told about when {@code project-id} is not set. */
   static final String EMULATOR_PROJECT = "skyrelay-emulator";
 
+  private static final List<StoreSetting> SETTINGS =
+      List.of(
+          StoreSetting.string(
+                  "endpoint",
+                  "a GCS-compatible server (emulator), http://host:port or host:port; no"
+                      + " credentials are sent")
+              .withDefault("STORAGE_EMULATOR_HOST, else Google Cloud Storage"),
+          StoreSetting.path("credentials-file", "service account key (JSON) to authenticate with")
+              .withDefault("Application Default Credentials"),
+          StoreSetting.string("project-id", "project billed for requester-pays buckets and quota"));
+
   @Override
   public String scheme() {
     return "gs";
+  }
+
+  @Override
+  public List<StoreSetting> settings() {
+    return SETTINGS;
   }
 
   @Override

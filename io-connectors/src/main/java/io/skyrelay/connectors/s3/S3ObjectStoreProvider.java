@@ -3,10 +3,12 @@ package io.skyrelay.connectors.s3;
 import io.skyrelay.connectors.InvalidStoreUriException;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.ObjectStoreProvider;
+import io.skyrelay.connectors.StoreSetting;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,9 +55,42 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  */
 public final class S3ObjectStoreProvider implements ObjectStoreProvider {
 
+  private static final List<StoreSetting> SETTINGS =
+      List.of(
+          StoreSetting.string(
+                  "endpoint", "URL of an S3-compatible server, such as http://127.0.0.1:9000")
+              .withDefault("AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS"),
+          StoreSetting.string("region", "the signing region (region-name in a stores file)")
+              .withDefault("AWS_REGION, the profile's or instance's region, else us-east-1"),
+          StoreSetting.bool(
+              "path-style",
+              "true with an endpoint, else false",
+              "address buckets by path (http://host/bucket) rather than by host name"),
+          StoreSetting.string(
+              "access-key-id", "access key ID, used with secret-access-key (both or neither)"),
+          StoreSetting.secret("secret-access-key", "secret access key of access-key-id"),
+          StoreSetting.secret("session-token", "session token of temporary credentials"),
+          StoreSetting.string("profile", "named profile of the AWS config and credentials files")
+              .withDefault("the default credentials chain"),
+          StoreSetting.integer("max-connections", "64", "HTTP connections per client"),
+          StoreSetting.bool(
+              "sign-payload",
+              "false",
+              "hash request bodies into the signature (about a tenth more CPU on small objects)"),
+          StoreSetting.bool(
+              "direct-requests",
+              "true",
+              "send single-object requests through the signer and HTTP client, not the SDK"
+                  + " pipeline"));
+
   @Override
   public String scheme() {
     return "s3";
+  }
+
+  @Override
+  public List<StoreSetting> settings() {
+    return SETTINGS;
   }
 
   @Override
@@ -111,7 +146,7 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
       identity = "default";
     }
     b.credentialsProvider(credentials);
-    int maxConnections = settings.get("max-connections").map(Integer::parseInt).orElse(64);
+    int maxConnections = settings.getInt("max-connections", 64);
     SdkHttpClient http =
         ApacheHttpClient.builder()
             .maxConnections(maxConnections)

@@ -3,6 +3,10 @@ package io.skyrelay.pipelines.common;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.skyrelay.connectors.InvalidStoreUriException;
+import io.skyrelay.connectors.ObjectStoreProvider;
+import io.skyrelay.connectors.ObjectStores;
+import io.skyrelay.connectors.StoreSetting;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
 import io.skyrelay.transforms.replicate.StoreLocation;
@@ -13,7 +17,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,26 +37,22 @@ import java.util.regex.Pattern;
  *
  * The longest matching {@code uri} wins. Values may refer to environment variables with {@code
  * ${env:NAME}}, so secrets need not be written in the file.
+ *
+ * <p>Besides {@code uri} and {@code region}, an entry takes the store settings that the connector
+ * of its URI's scheme declares ({@link ObjectStoreProvider#settings()}, listed in docs/STORES.md),
+ * each checked against its declared type; anything else is refused, naming the line.
  */
 public final class StoresFile {
 
-  static final Set<String> SETTINGS =
-      Set.of(
-          "endpoint",
-          "region-name",
-          "path-style",
-          "access-key-id",
-          "secret-access-key",
-          "session-token",
-          "profile",
-          "max-connections",
-          "sign-payload",
-          "direct-requests",
-          "connection-string",
-          "account-key",
-          "sas-token",
-          "project-id",
-          "credentials-file");
+  /** Keys of an entry that are not store settings. */
+  private static final List<String> ENTRY_KEYS = List.of("uri", "region");
+
+  /**
+   * Store settings written under another name in an entry, because the entry's own key has their
+   * name: {@code region} is the entry's region label, so the store setting {@code region} (the S3
+   * signing region) is written {@code region-name}.
+   */
+  private static final Map<String, String> RENAMED = Map.of("region-name", "region");
 
   private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
 
@@ -91,9 +90,10 @@ public final class StoresFile {
         throw new IllegalArgumentException(where + " has no 'uri'");
       }
       String uri = node.get("uri").asText();
+      ObjectStoreProvider provider;
       try {
-        StoreUri.parse(uri);
-      } catch (IllegalArgumentException | io.skyrelay.connectors.InvalidStoreUriException e) {
+        provider = ObjectStores.provider(StoreUri.parse(uri).scheme());
+      } catch (IllegalArgumentException | InvalidStoreUriException e) {
         throw new IllegalArgumentException(
             at(file, lines, path + ".uri") + ": " + e.getMessage(), e);
       }
@@ -105,25 +105,64 @@ public final class StoresFile {
         if (key.equals("uri")) {
           continue;
         }
-        String value = expand(f.getValue().asText(), env, at(file, lines, path + "." + key));
-        if (key.equals("region")) {
-          region = value;
-        } else if (SETTINGS.contains(key)) {
-          settings.put(key.equals("region-name") ? "region" : key, value);
-        } else {
+        String keyAt = at(file, lines, path + "." + key);
+        StoreSetting setting = null;
+        if (!key.equals("region")) {
+          setting =
+              ObjectStores.setting(provider, RENAMED.getOrDefault(key, key))
+                  .orElseThrow(
+                      () -> new IllegalArgumentException(unknownKey(keyAt, uri, key, provider)));
+        }
+        if (f.getValue().isContainerNode()) {
           throw new IllegalArgumentException(
-              at(file, lines, path + "." + key)
-                  + " (uri "
-                  + uri
-                  + "): unknown key '"
-                  + key
-                  + "'; known keys: uri, region, "
-                  + String.join(", ", new java.util.TreeSet<>(SETTINGS)));
+              keyAt
+                  + ": expects "
+                  + (setting == null ? "a region label" : setting.expected())
+                  + ", got a "
+                  + (f.getValue().isArray() ? "list" : "map"));
+        }
+        String value = expand(f.getValue().asText(), env, keyAt);
+        if (setting == null) {
+          region = value;
+        } else {
+          try {
+            setting.check(value);
+          } catch (IllegalArgumentException wrongType) {
+            throw new IllegalArgumentException(keyAt + ": " + wrongType.getMessage(), wrongType);
+          }
+          settings.put(setting.name(), value);
         }
       }
       entries.add(new Entry(uri, region, StoreSettings.of(settings)));
     }
     return new StoresFile(entries);
+  }
+
+  /**
+   * The error for a key that is neither an entry key nor a setting of the URI's store: the closest
+   * known key when one is obviously meant, then all keys such an entry takes.
+   */
+  private static String unknownKey(
+      String where, String uri, String key, ObjectStoreProvider provider) {
+    Map<String, String> writtenAs = new HashMap<>();
+    RENAMED.forEach((written, name) -> writtenAs.put(name, written));
+    List<String> known = new ArrayList<>(ENTRY_KEYS);
+    provider.settings().stream()
+        .map(s -> writtenAs.getOrDefault(s.name(), s.name()))
+        .sorted()
+        .forEach(known::add);
+    String closest = StoreSetting.closest(key, known);
+    return where
+        + " (uri "
+        + uri
+        + "): unknown key '"
+        + key
+        + "' for "
+        + provider.scheme()
+        + ":// stores"
+        + (closest == null ? "" : " (did you mean '" + closest + "'?)")
+        + "; known keys: "
+        + String.join(", ", known);
   }
 
   /** Where {@code path} is, for errors: the file, the line and the key. */

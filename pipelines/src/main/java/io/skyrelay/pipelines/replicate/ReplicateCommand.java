@@ -121,7 +121,9 @@ public final class ReplicateCommand implements Callable<Integer> {
 
   @Option(
       names = "--stores",
-      description = "YAML file with per-store endpoints, credentials and region labels.")
+      description =
+          "YAML file with per-store endpoints, credentials and region labels; the settings each"
+              + " store takes are listed in docs/STORES.md.")
   Path storesFile;
 
   @Option(

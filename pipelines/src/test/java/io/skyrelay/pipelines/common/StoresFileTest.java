@@ -1,9 +1,12 @@
 package io.skyrelay.pipelines.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skyrelay.connectors.Redactor;
+import io.skyrelay.transforms.replicate.StoreLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -49,6 +52,92 @@ class StoresFileTest {
             GOOD.replace("- uri: file:///backup", "- region: local:x"),
             Map.of("PHOTOS_SECRET", "x"));
     assertTrue(noUri.contains("line 6 (stores[1]) has no 'uri'"), noUri);
+  }
+
+  @Test
+  void aMisspeltKeyIsRefusedWithTheKeysOfItsStore() throws Exception {
+    String misspelt = error(GOOD.replace("endpoint:", "endpiont:"), Map.of("PHOTOS_SECRET", "x"));
+    assertTrue(misspelt.contains("line 4 (stores[0].endpiont)"), misspelt);
+    assertTrue(misspelt.contains("did you mean 'endpoint'?"), misspelt);
+    assertTrue(
+        misspelt.contains(
+            "known keys: uri, region, access-key-id, direct-requests, endpoint, max-connections,"
+                + " path-style, profile, region-name, secret-access-key, session-token,"
+                + " sign-payload"),
+        misspelt);
+
+    // a key of another store is not one of this store's
+    String azureKey =
+        error(GOOD.replace("endpoint:", "account-key:"), Map.of("PHOTOS_SECRET", "x"));
+    assertTrue(azureKey.contains("line 4 (stores[0].account-key)"), azureKey);
+    assertTrue(azureKey.contains("unknown key 'account-key' for s3:// stores"), azureKey);
+
+    String local =
+        error(
+            GOOD.replace("- uri: file:///backup", "- uri: file:///backup\n    path-style: true"),
+            Map.of("PHOTOS_SECRET", "x"));
+    assertTrue(local.contains("line 7 (stores[1].path-style)"), local);
+    assertTrue(local.contains("known keys: uri, region"), local);
+  }
+
+  @Test
+  void aValueOfTheWrongTypeIsRefused() throws Exception {
+    String maybe =
+        error(
+            GOOD.replace("  endpoint:", "  path-style: maybe\n    endpoint:"),
+            Map.of("PHOTOS_SECRET", "x"));
+    assertTrue(maybe.contains("line 4 (stores[0].path-style)"), maybe);
+    assertTrue(maybe.contains("expects a boolean (true or false), got 'maybe'"), maybe);
+
+    String many =
+        error(
+            GOOD.replace("  endpoint:", "  max-connections: ${env:CONNS}\n    endpoint:"),
+            Map.of("PHOTOS_SECRET", "x", "CONNS", "many"));
+    assertTrue(many.contains("line 4 (stores[0].max-connections)"), many);
+    assertTrue(many.contains("expects an integer"), many);
+
+    String list =
+        error(
+            GOOD.replace("  endpoint:", "  path-style: [true]\n    endpoint:"),
+            Map.of("PHOTOS_SECRET", "x"));
+    assertTrue(list.contains("line 4 (stores[0].path-style): expects a boolean"), list);
+  }
+
+  @Test
+  void secretsNeverShowInErrorsOrInTheSettings() throws Exception {
+    String secret = "s3cr3t-" + System.nanoTime();
+    String yaml =
+        GOOD.replace("${env:PHOTOS_SECRET}", secret)
+            .replace("- uri: file:///backup", "- uri: az://acct/logs\n    sas-token: " + secret);
+    String misspelt = error(yaml.replace("secret-access-key:", "secret-acess-key:"), Map.of());
+    assertTrue(misspelt.contains("did you mean 'secret-access-key'?"), misspelt);
+    assertFalse(misspelt.contains(secret), misspelt);
+
+    Path f = tmp.resolve("stores.yaml");
+    Files.writeString(f, yaml);
+    StoresFile stores = StoresFile.read(f, Map.of());
+    String s3 = stores.locate("s3://photos/a", null).settings().toString();
+    String az = stores.locate("az://acct/logs/k", null).settings().toString();
+    assertFalse(s3.contains(secret), s3);
+    assertTrue(s3.contains("secret-access-key=****"), s3);
+    assertFalse(az.contains(secret), az);
+    assertFalse(Redactor.redact("signed with " + secret).contains(secret));
+  }
+
+  @Test
+  void theS3SigningRegionIsWrittenRegionName() throws Exception {
+    Path f = tmp.resolve("stores.yaml");
+    Files.writeString(f, GOOD.replace("  endpoint:", "  region-name: eu-west-1\n    endpoint:"));
+    StoreLocation photos =
+        StoresFile.read(f, Map.of("PHOTOS_SECRET", "x")).locate("s3://photos", null);
+    assertEquals("aws:us-east-1", photos.region());
+    assertEquals("eu-west-1", photos.settings().get("region").orElseThrow());
+
+    String azure =
+        error(
+            GOOD.replace("- uri: file:///backup", "- uri: az://acct/logs\n    region-name: x"),
+            Map.of("PHOTOS_SECRET", "x"));
+    assertTrue(azure.contains("unknown key 'region-name' for az:// stores"), azure);
   }
 
   @Test
