@@ -127,18 +127,8 @@ public final class ThrottledObjectStore implements ObjectStore {
     }
 
     @Override
-    public long minPartSize() {
-      return uploads.minPartSize();
-    }
-
-    @Override
-    public long maxPartSize() {
-      return uploads.maxPartSize();
-    }
-
-    @Override
-    public int maxParts() {
-      return uploads.maxParts();
+    public PartLimits partLimits() {
+      return uploads.partLimits();
     }
 
     @Override

@@ -106,6 +106,7 @@ class ThrottledObjectStoreTest {
     // A connector asked to copy from the throttled store sees a store not its own: it streams.
     assertFalse(other.serverSideCopy().orElseThrow().canCopyFrom(store));
     assertFalse(other.multipart().orElseThrow().canCopyPartFrom(store));
-    assertEquals(local.multipart().orElseThrow().maxParts(), store.multipart().get().maxParts());
+    assertEquals(
+        local.multipart().orElseThrow().partLimits(), store.multipart().get().partLimits());
   }
 }

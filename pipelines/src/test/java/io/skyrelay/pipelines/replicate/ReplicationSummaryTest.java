@@ -80,8 +80,7 @@ class ReplicationSummaryTest {
         new Routing(
             List.of(routes),
             Map.of(R1, at("file:///relay1", R1), R2, at("file:///relay2", R2)),
-            "staging/",
-            Map.of()));
+            "staging/"));
   }
 
   static double egress(ReplicationSummary s) {
