@@ -30,6 +30,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -340,8 +341,10 @@ public final class LocalObjectStore implements ObjectStore {
   private void placeInNewFolder(String key, Path file, Path t, boolean ifNoneMatch)
       throws IOException {
     for (int attempt = 1; ; attempt++) {
-      createParents(key, file);
       try {
+        // Creating the folders races with the same deletes: a parent made here can be gone
+        // before its child folder is.
+        createParents(key, file);
         place(key, file, t, ifNoneMatch);
         return;
       } catch (NoSuchFileException e) {
@@ -377,6 +380,10 @@ public final class LocalObjectStore implements ObjectStore {
     try {
       ensureFolder(file.getParent());
     } catch (FileAlreadyExistsException e) {
+      if (!Files.isRegularFile(Path.of(e.getFile()), LinkOption.NOFOLLOW_LINKS)) {
+        // A folder removed by a concurrent delete while it was being made: not an object.
+        throw new NoSuchFileException(e.getFile());
+      }
       throw new InvalidKeyException(
           "cannot write "
               + key
