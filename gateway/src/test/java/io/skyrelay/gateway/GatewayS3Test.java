@@ -45,6 +45,7 @@ import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -101,12 +102,16 @@ class GatewayS3Test {
   }
 
   static S3Client client(URI endpoint, String secret) {
+    return client(endpoint, secret, KEY.id());
+  }
+
+  static S3Client client(URI endpoint, String secret, String keyId) {
     return S3Client.builder()
         .endpointOverride(endpoint)
         .forcePathStyle(true)
         .region(Region.US_EAST_1)
         .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY.id(), secret)))
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret)))
         .build();
   }
 
@@ -348,6 +353,27 @@ class GatewayS3Test {
   }
 
   @Test
+  void listObjectsVersionOnePagesByMarker() {
+    east.createBucket(b -> b.bucket("list-v1"));
+    for (String k : List.of("a", "b/1", "b/2", "c", "d")) {
+      east.putObject(b -> b.bucket("list-v1").key(k), RequestBody.fromString(k));
+    }
+    List<String> seen = new ArrayList<>();
+    String marker = null;
+    boolean truncated;
+    do {
+      String m = marker;
+      ListObjectsResponse page =
+          west.listObjects(b -> b.bucket("list-v1").delimiter("/").maxKeys(2).marker(m));
+      page.contents().forEach(o -> seen.add(o.key()));
+      page.commonPrefixes().forEach(p -> seen.add(p.prefix()));
+      truncated = page.isTruncated();
+      marker = page.nextMarker();
+    } while (truncated);
+    assertEquals(List.of("a", "b/", "c", "d"), seen.stream().sorted().toList());
+  }
+
+  @Test
   void wrongSecretIsRefused() {
     try (S3Client bad = client(gateway.endpoint(EAST), "not-the-secret-at-all")) {
       S3Exception e = assertThrows(S3Exception.class, () -> bad.listBuckets());
@@ -425,6 +451,22 @@ class GatewayS3Test {
         data, west.getObjectAsBytes(b -> b.bucket("shared").key("slow")).asByteArray());
     ObjectVersion v = gateway.namespace().readyVersion("shared", "slow").orElseThrow();
     assertEquals(data.length, v.size());
+  }
+
+  @Test
+  void aBodyNotMatchingItsContentMd5IsRefusedAndNothingIsVisible() {
+    String wrongMd5 = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+    S3Exception e =
+        assertThrows(
+            S3Exception.class,
+            () ->
+                east.putObject(
+                    b -> b.bucket("shared").key("damaged").contentMD5(wrongMd5),
+                    RequestBody.fromString("these bytes are not the promised ones")));
+    assertEquals("BadDigest", e.awsErrorDetails().errorCode());
+    assertThrows(
+        NoSuchKeyException.class, () -> west.headObject(b -> b.bucket("shared").key("damaged")));
+    assertTrue(gateway.namespace().versions("shared", "damaged").isEmpty());
   }
 
   @Test

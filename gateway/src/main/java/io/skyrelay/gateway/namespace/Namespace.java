@@ -694,7 +694,7 @@ public final class Namespace {
         throw e;
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("namespace database: " + e.getMessage(), e);
+      throw new NamespaceException("namespace database: " + e.getMessage(), e);
     }
   }
 }

@@ -114,7 +114,7 @@ public final class Replicator implements AutoCloseable {
         to.store().delete(target.physicalKey());
         removeObsoleteSoon();
       }
-    } catch (StoreException | IllegalStateException e) {
+    } catch (RuntimeException e) {
       LOG.warn(
           "{}/{}: copy to {} failed, retrying in {} s: {}",
           version.bucket(),

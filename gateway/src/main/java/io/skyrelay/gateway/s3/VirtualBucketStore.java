@@ -295,12 +295,12 @@ public final class VirtualBucketStore implements BlobStore {
     }
     String physicalKey = pending.copies().get(0).physicalKey();
     boolean stored = false;
+    HashingInputStream hashed = HashingInputStream.of(in);
+    String promisedMd5 = md5Hex(request.contentMD5());
     try {
-      HashingInputStream hashed = HashingInputStream.of(in);
       PutOptions options = PutOptions.of(request.contentType(), Map.of());
-      String promisedMd5 = md5Hex(request.contentMD5());
       if (promisedMd5 != null) {
-        options = options.withMd5(promisedMd5);
+        options = options.withMd5(promisedMd5); // a store that can check it refuses the body
       }
       WriteResult w = here.store().put(physicalKey, hashed, length, options);
       stored = true;
@@ -327,6 +327,9 @@ public final class VirtualBucketStore implements BlobStore {
       return PutObjectResponse.builder().eTag(quote(md5)).build();
     } catch (RuntimeException e) {
       abort(pending.versionId(), here, physicalKey, stored);
+      if (promisedMd5 != null && hashed.count() == length && !promisedMd5.equals(hashed.md5Hex())) {
+        throw S3Errors.of(400, "BadDigest", "the Content-MD5 does not match the body");
+      }
       throw translate(e, bucket, key);
     }
   }
@@ -607,7 +610,8 @@ public final class VirtualBucketStore implements BlobStore {
       return S3Errors.invalidArgument(
           "the key cannot be stored in this region's store: " + e.getMessage());
     }
-    LOG.warn("{}/{}: write failed: {}", bucket, key, e.toString());
+    LOG.warn("{}/{}: write failed and was rolled back: {}", bucket, key, e.toString());
+    LOG.debug("write failure", e);
     return S3Errors.internal("the write failed and was rolled back; write it again");
   }
 
