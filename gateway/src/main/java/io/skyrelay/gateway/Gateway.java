@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -83,7 +84,8 @@ public final class Gateway implements AutoCloseable {
         namespace.createBucket(b.name(), b.policy());
       }
       replicator = new Replicator(namespace, regions, 4);
-      replicator.start();
+      // The embedded database is this process's alone: every write pending now was cut off.
+      replicator.start(Instant.now());
       for (RegionConfig r : config.regions()) {
         VirtualBucketStore store =
             new VirtualBucketStore(

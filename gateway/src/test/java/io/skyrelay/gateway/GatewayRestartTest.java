@@ -2,24 +2,33 @@ package io.skyrelay.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skyrelay.gateway.config.GatewayConfig;
 import io.skyrelay.gateway.config.GatewayConfigLoader;
+import io.skyrelay.gateway.namespace.ObjectVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The namespace is in a database in the gateway's folder: a restarted gateway serves the same. */
+/**
+ * The namespace is in a database in the gateway's folder: a restarted gateway serves the same, and
+ * rolls back writes a crash cut off.
+ */
 class GatewayRestartTest {
 
   @TempDir Path dir;
+  private Path crashedBytes;
 
   @Test
   void aRestartedGatewayServesWhatWasWrittenBefore() throws Exception {
@@ -52,6 +61,11 @@ class GatewayRestartTest {
             GatewayS3Test.client(g.endpoint("local:a"), "restart-secret-Xk2", "RESTARTKEY")) {
       a.putObject(b -> b.bucket("kept").key("x/y.bin"), RequestBody.fromBytes(data));
       a.createBucket(b -> b.bucket("made-later"));
+      // A write cut off by a crash: its pending version recorded, part of its bytes on disk.
+      ObjectVersion cut = g.namespace().beginWrite("kept", "cut-off", "local:a", null, Map.of());
+      crashedBytes = dir.resolve("a").resolve(cut.copies().get(0).physicalKey());
+      Files.createDirectories(crashedBytes.getParent());
+      Files.write(crashedBytes, new byte[] {1, 2, 3});
     }
     assertTrue(
         Files.isDirectory(dir.resolve("state")), "the database lives in the config's folder");
@@ -65,6 +79,11 @@ class GatewayRestartTest {
           List.of("x/y.bin"),
           b.listObjectsV2(r -> r.bucket("kept")).contents().stream().map(S3Object::key).toList());
       b.headBucket(r -> r.bucket("made-later"));
+      // the cut-off write is rolled back at the start: no row, no bytes, not visible
+      assertEquals(List.of(), g.namespace().versions("kept", "cut-off"));
+      assertFalse(Files.exists(crashedBytes), "the cut-off write's bytes are removed");
+      assertThrows(
+          NoSuchKeyException.class, () -> b.headObject(r -> r.bucket("kept").key("cut-off")));
     }
   }
 }

@@ -480,6 +480,33 @@ public final class Namespace {
   }
 
   /**
+   * Writes still pending that began before {@code cutoff}, with their copies: with the embedded
+   * database, which one process holds, every write pending when the gateway starts was cut off by a
+   * crash.
+   */
+  public List<ObjectVersion> pendingWritesBefore(Instant cutoff) {
+    return tx(
+        c -> {
+          List<ObjectVersion> out = new ArrayList<>();
+          try (PreparedStatement q =
+              c.prepareStatement(
+                  VERSION_COLUMNS + " WHERE status = 'pending' AND created_at < ?")) {
+            q.setTimestamp(1, Timestamp.from(cutoff));
+            try (ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                out.add(versionOf(rs, List.of()));
+              }
+            }
+          }
+          List<ObjectVersion> full = new ArrayList<>();
+          for (ObjectVersion v : out) {
+            full.add(withCopies(c, v, null));
+          }
+          return full;
+        });
+  }
+
+  /**
    * Copies whose bytes are to be removed (overwritten or deleted versions), at most {@code max}.
    */
   public List<PhysicalCopy> obsoleteCopies(int max) {

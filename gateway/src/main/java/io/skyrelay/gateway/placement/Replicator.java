@@ -7,6 +7,7 @@ import io.skyrelay.gateway.namespace.ObjectVersion;
 import io.skyrelay.gateway.namespace.PhysicalCopy;
 import io.skyrelay.transforms.replicate.ObjectCopier;
 import io.skyrelay.transforms.values.ObjectEntry;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,8 +41,26 @@ public final class Replicator implements AutoCloseable {
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("gateway-remover"));
   }
 
-  /** Starts: replicas owed from before a restart are queued, obsolete copies removed regularly. */
-  public void start() {
+  /**
+   * Starts: writes cut off by a crash before {@code startedAt} are rolled back (their bytes and
+   * rows removed), replicas owed from before a restart are queued, obsolete copies removed
+   * regularly.
+   */
+  public void start(Instant startedAt) {
+    for (ObjectVersion v : namespace.pendingWritesBefore(startedAt)) {
+      try {
+        for (PhysicalCopy c : v.copies()) {
+          RegionStore r = regions.get(c.region());
+          if (r != null) {
+            r.store().delete(c.physicalKey());
+          }
+        }
+        namespace.abortWrite(v.versionId());
+        LOG.info("{}/{}: rolled back a write cut off before the start", v.bucket(), v.key());
+      } catch (RuntimeException e) {
+        LOG.warn("{}/{}: cannot roll back a cut-off write: {}", v.bucket(), v.key(), e.toString());
+      }
+    }
     for (ObjectVersion v : namespace.pendingReplicas()) {
       replicate(v);
     }

@@ -3,6 +3,7 @@ package io.skyrelay.pipelines.gateway;
 import io.skyrelay.gateway.Gateway;
 import io.skyrelay.gateway.config.GatewayConfig;
 import io.skyrelay.gateway.config.GatewayConfigLoader;
+import io.skyrelay.pipelines.common.ExitStatus;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class GatewayCommand implements Callable<Integer> {
     out.println("Serving until interrupted (Ctrl-C).");
     out.flush();
     stopped.await();
-    return 0;
+    return ExitStatus.OK;
   }
 
   /** {@code skyrelay gateway demo}. */
@@ -131,7 +132,7 @@ public final class GatewayCommand implements Callable<Integer> {
       out.println("Serving until interrupted (Ctrl-C).");
       out.flush();
       stopped.await();
-      return 0;
+      return ExitStatus.OK;
     }
   }
 }
