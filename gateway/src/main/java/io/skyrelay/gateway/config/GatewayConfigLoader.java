@@ -1,5 +1,6 @@
 package io.skyrelay.gateway.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,8 +68,47 @@ public final class GatewayConfigLoader {
     return parse(text, base);
   }
 
-  /** Parses and checks YAML text; relative database folders are resolved against {@code base}. */
+  /**
+   * Parses and checks YAML text; relative database folders are resolved against {@code base}. An
+   * error about a key that the text has names its line.
+   */
   public static GatewayConfig parse(String yaml, Path base) {
+    try {
+      return parseUnlocated(yaml, base);
+    } catch (ConfigException e) {
+      String message = e.getMessage();
+      int colon = message.indexOf(": ");
+      if (colon > 0 && !message.startsWith("the gateway config")) {
+        Integer line = lines(yaml).get(pointer(message.substring(0, colon)));
+        if (line != null) {
+          throw new ConfigException(
+              message.substring(0, colon) + " (line " + line + ")" + message.substring(colon), e);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** {@code regions[1].listen} as a JSON pointer, {@code /regions/1/listen}. */
+  private static String pointer(String keyPath) {
+    return "/" + keyPath.replace("[", ".").replace("]", "").replace('.', '/');
+  }
+
+  /** The line of every key and value in {@code yaml}, by JSON pointer. */
+  private static Map<String, Integer> lines(String yaml) {
+    Map<String, Integer> out = new java.util.HashMap<>();
+    try (JsonParser p = new YAMLFactory().createParser(yaml)) {
+      while (p.nextToken() != null) {
+        String at = p.getParsingContext().pathAsPointer().toString();
+        out.putIfAbsent(at, p.currentLocation().getLineNr());
+      }
+    } catch (IOException e) {
+      // the text parsed before; if it does not now, errors go without lines
+    }
+    return out;
+  }
+
+  private static GatewayConfig parseUnlocated(String yaml, Path base) {
     JsonNode root;
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(yaml);

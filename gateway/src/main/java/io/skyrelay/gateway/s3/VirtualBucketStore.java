@@ -191,10 +191,7 @@ public final class VirtualBucketStore implements BlobStore {
     String last = null;
     boolean truncated = false;
     outer:
-    while (true) {
-      if (from == null && maxKeys == 0) {
-        break;
-      }
+    while (maxKeys > 0) {
       List<ObjectVersion> batch =
           namespace.list(bucket, prefix, from, inclusive, Math.max(1, Math.min(1000, maxKeys + 1)));
       if (batch.isEmpty()) {

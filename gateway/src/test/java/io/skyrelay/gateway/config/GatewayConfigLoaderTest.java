@@ -56,24 +56,37 @@ class GatewayConfigLoaderTest {
   void errorsNameTheKey() {
     assertTrue(
         error(GOOD.replace("listen: 0.0.0.0:9002", "listen: nowhere"))
-            .startsWith("regions[1].listen:"));
+            .startsWith("regions[1].listen (line 7):"));
     assertTrue(
         error(GOOD.replace("store: s3://west-bucket/copies", "store: ftp://x"))
-            .startsWith("regions[1].store:"));
+            .startsWith("regions[1].store (line 8):"));
     assertTrue(
         error(GOOD.replace("policy: push:aws:us-west-2", "policy: push:mars"))
-            .startsWith("buckets[0].policy:"));
+            .startsWith("buckets[0].policy (line 13):"));
     assertTrue(
         error(GOOD.replace("policy: push:aws:us-west-2", "policy: lru:1GiB"))
-            .startsWith("buckets[0].policy:"));
-    assertTrue(error(GOOD.replace("- name: logs", "- name: Logs!")).startsWith("buckets[1].name:"));
+            .startsWith("buckets[0].policy (line 13):"));
+    assertTrue(
+        error(GOOD.replace("- name: logs", "- name: Logs!"))
+            .startsWith("buckets[1].name (line 14):"));
     assertTrue(
         error(GOOD.replace("  - id: AKIDEXAMPLE\n", "  - idd: AKIDEXAMPLE\n"))
-            .startsWith("access-keys[0].idd: unknown key"));
-    assertTrue(error(GOOD.replace("regions:", "regionz:")).startsWith("regionz: unknown key"));
+            .startsWith("access-keys[0].idd (line 16): unknown key"));
+    assertTrue(
+        error(GOOD.replace("regions:", "regionz:")).startsWith("regionz (line 2): unknown key"));
     assertTrue(
         error(GOOD.replace("listen: 0.0.0.0:9002", "listen: 127.0.0.1:9001"))
-            .startsWith("regions[1].listen:"));
+            .startsWith("regions[1].listen (line 7):"));
+  }
+
+  @Test
+  void errorsNameTheLine() {
+    assertEquals(
+        "regions[1].listen (line 7): 'nowhere' is not host:port (for example 127.0.0.1:9001)",
+        error(GOOD.replace("listen: 0.0.0.0:9002", "listen: nowhere")));
+    assertTrue(
+        error(GOOD.replace("policy: push:aws:us-west-2", "policy: push:mars"))
+            .startsWith("buckets[0].policy (line 13): "));
   }
 
   @Test
