@@ -31,7 +31,11 @@ public record GatewayConfig(
     if (database.startsWith("jdbc:")) {
       return database;
     }
-    return "jdbc:h2:file:" + Path.of(database).toAbsolutePath().resolve("namespace");
+    // Commits to one bucket wait for each other's lock on its row: give them longer than H2's
+    // default second on a loaded machine.
+    return "jdbc:h2:file:"
+        + Path.of(database).toAbsolutePath().resolve("namespace")
+        + ";LOCK_TIMEOUT=10000";
   }
 
   /**
