@@ -5,6 +5,7 @@ import io.skyrelay.pipelines.cluster.ClusterCommand;
 import io.skyrelay.pipelines.cluster.KafkaCommand;
 import io.skyrelay.pipelines.common.ExitStatus;
 import io.skyrelay.pipelines.demo.DemoCommand;
+import io.skyrelay.pipelines.gateway.GatewayCommand;
 import io.skyrelay.pipelines.plan.PlanCommand;
 import io.skyrelay.pipelines.replay.ReplayCommand;
 import io.skyrelay.pipelines.replicate.ReplicateCommand;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
       LoadGenCommand.class,
       PlanCommand.class,
       DemoCommand.class,
+      GatewayCommand.class,
       ReplayCommand.class,
       ClusterCommand.class,
       KafkaCommand.class,

@@ -1,0 +1,168 @@
+package io.skyrelay.gateway;
+
+import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.StoreSettings;
+import io.skyrelay.connectors.StoreUri;
+import io.skyrelay.gateway.config.GatewayConfig;
+import io.skyrelay.gateway.config.GatewayConfig.AccessKey;
+import io.skyrelay.gateway.config.GatewayConfig.BucketConfig;
+import io.skyrelay.gateway.config.GatewayConfig.RegionConfig;
+import io.skyrelay.gateway.namespace.Namespace;
+import io.skyrelay.gateway.placement.RegionStore;
+import io.skyrelay.gateway.placement.Replicator;
+import io.skyrelay.gateway.s3.RegionEndpoint;
+import io.skyrelay.gateway.s3.VirtualBucketStore;
+import io.skyrelay.transforms.replicate.StoreLocation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * A running gateway: one S3 endpoint per configured region, all serving the same virtual buckets
+ * from one namespace. Closing it stops the endpoints, the replication and the database, in that
+ * order.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private final GatewayConfig config;
+  private final JdbcConnectionPool pool;
+  private final Namespace namespace;
+  private final Map<String, RegionStore> regions;
+  private final Replicator replicator;
+  private final Map<String, RegionEndpoint> endpoints;
+
+  private Gateway(
+      GatewayConfig config,
+      JdbcConnectionPool pool,
+      Namespace namespace,
+      Map<String, RegionStore> regions,
+      Replicator replicator,
+      Map<String, RegionEndpoint> endpoints) {
+    this.config = config;
+    this.pool = pool;
+    this.namespace = namespace;
+    this.regions = regions;
+    this.replicator = replicator;
+    this.endpoints = endpoints;
+  }
+
+  /** Starts a gateway: database migrated, stores opened, buckets created, endpoints listening. */
+  public static Gateway start(GatewayConfig config) throws Exception {
+    if (!config.database().startsWith("jdbc:")) {
+      Files.createDirectories(Path.of(config.database()));
+    }
+    JdbcConnectionPool pool = JdbcConnectionPool.create(config.jdbcUrl(), "sa", "");
+    pool.setMaxConnections(64);
+    Map<String, RegionStore> regions = new LinkedHashMap<>();
+    Map<String, RegionEndpoint> endpoints = new LinkedHashMap<>();
+    Replicator replicator = null;
+    try {
+      Namespace namespace = Namespace.open(pool);
+      List<String> labels = new ArrayList<>();
+      for (RegionConfig r : config.regions()) {
+        StoreUri uri = StoreUri.parse(r.store());
+        if (uri.scheme().equals("file")) {
+          Files.createDirectories(Path.of(uri.container()));
+        }
+        StoreLocation location = new StoreLocation(uri, StoreSettings.of(r.settings()), r.label());
+        ObjectStore store = location.open();
+        regions.put(r.label(), new RegionStore(r.label(), location, store));
+        namespace.putRegion(r.label(), uri.toString());
+        labels.add(r.label());
+      }
+      for (BucketConfig b : config.buckets()) {
+        namespace.createBucket(b.name(), b.policy());
+      }
+      replicator = new Replicator(namespace, regions, 4);
+      // The embedded database is this process's alone: every write pending now was cut off.
+      replicator.start(Instant.now());
+      for (RegionConfig r : config.regions()) {
+        VirtualBucketStore store =
+            new VirtualBucketStore(
+                r.label(), namespace, regions, labels, replicator, config.defaultPolicy());
+        endpoints.put(
+            r.label(),
+            RegionEndpoint.start(r.label(), r.host(), r.port(), store, config.accessKeys()));
+      }
+      return new Gateway(config, pool, namespace, regions, replicator, endpoints);
+    } catch (Exception | Error e) {
+      endpoints.values().forEach(RegionEndpoint::close);
+      if (replicator != null) {
+        replicator.close();
+      }
+      regions.values().forEach(r -> r.store().close());
+      pool.dispose();
+      throw e;
+    }
+  }
+
+  /**
+   * The configuration of the demo: two regions over folders under {@code dir}, on free loopback
+   * ports, one {@code replicate-all} bucket named {@code demo}, and a fresh random key.
+   */
+  public static GatewayConfig demoConfig(Path dir) {
+    SecureRandom random = new SecureRandom();
+    byte[] secret = new byte[20];
+    random.nextBytes(secret);
+    String id = "SKYRELAYDEMO" + HexFormat.of().formatHex(secret, 0, 4).toUpperCase();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new GatewayConfig(
+        dir.resolve("namespace").toString(),
+        List.of(
+            new RegionConfig(
+                "local:east", "127.0.0.1", 0, dir.resolve("east").toUri().toString(), Map.of()),
+            new RegionConfig(
+                "local:west", "127.0.0.1", 0, dir.resolve("west").toUri().toString(), Map.of())),
+        List.of(new BucketConfig("demo", "replicate-all")),
+        "replicate-all",
+        List.of(new AccessKey(id, HexFormat.of().formatHex(secret))));
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  /** The namespace the endpoints share. */
+  public Namespace namespace() {
+    return namespace;
+  }
+
+  /** The endpoint of each region, in configuration order. */
+  public Map<String, URI> endpoints() {
+    Map<String, URI> out = new LinkedHashMap<>();
+    endpoints.forEach((label, e) -> out.put(label, e.uri()));
+    return out;
+  }
+
+  /** The endpoint of one region. */
+  public URI endpoint(String region) {
+    RegionEndpoint e = endpoints.get(region);
+    if (e == null) {
+      throw new IllegalArgumentException(
+          "no region " + region + "; regions: " + endpoints.keySet());
+    }
+    return e.uri();
+  }
+
+  @Override
+  public void close() {
+    endpoints.values().forEach(RegionEndpoint::close);
+    replicator.close();
+    regions.values().forEach(r -> r.store().close());
+    pool.dispose();
+  }
+}

@@ -1,0 +1,303 @@
+package io.skyrelay.gateway.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.skyrelay.connectors.InvalidStoreUriException;
+import io.skyrelay.connectors.StoreUri;
+import io.skyrelay.gateway.config.GatewayConfig.AccessKey;
+import io.skyrelay.gateway.config.GatewayConfig.BucketConfig;
+import io.skyrelay.gateway.config.GatewayConfig.RegionConfig;
+import io.skyrelay.gateway.namespace.BucketNames;
+import io.skyrelay.gateway.placement.PlacementPolicies;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a gateway configuration from YAML:
+ *
+ * <pre>
+ * database: /var/lib/skyrelay-gateway      # folder of the embedded database, or a jdbc: URL
+ * default-policy: replicate-all            # for buckets created through the S3 API
+ * regions:
+ *   - label: local:east
+ *     listen: 127.0.0.1:9001
+ *     store: file:///data/east
+ *     settings: {}                         # the store's connection settings, if any
+ * buckets:
+ *   - name: photos
+ *     policy: replicate-all
+ * access-keys:
+ *   - id: AKIDEXAMPLE
+ *     secret: wJalrXUtnFEMI
+ * </pre>
+ *
+ * Unknown keys are errors (a misspelt key would otherwise be silently ignored); every error names
+ * the key it is about, as in {@code regions[1].listen}.
+ */
+public final class GatewayConfigLoader {
+
+  private static final Set<String> TOP =
+      Set.of("database", "default-policy", "regions", "buckets", "access-keys");
+  private static final Set<String> REGION = Set.of("label", "listen", "store", "settings");
+  private static final Set<String> BUCKET = Set.of("name", "policy");
+  private static final Set<String> KEY = Set.of("id", "secret");
+
+  private GatewayConfigLoader() {}
+
+  /** Reads and checks {@code file}; a relative database folder is taken relative to the file. */
+  public static GatewayConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read the gateway config " + file + ": " + e.getMessage());
+    }
+    Path base = file.toAbsolutePath().getParent();
+    return parse(text, base);
+  }
+
+  /**
+   * Parses and checks YAML text; relative database folders are resolved against {@code base}. An
+   * error about a key that the text has names its line.
+   */
+  public static GatewayConfig parse(String yaml, Path base) {
+    try {
+      return parseUnlocated(yaml, base);
+    } catch (ConfigException e) {
+      String message = e.getMessage();
+      int colon = message.indexOf(": ");
+      if (colon > 0 && !message.startsWith("the gateway config")) {
+        Integer line = lines(yaml).get(pointer(message.substring(0, colon)));
+        if (line != null) {
+          throw new ConfigException(
+              message.substring(0, colon) + " (line " + line + ")" + message.substring(colon), e);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** {@code regions[1].listen} as a JSON pointer, {@code /regions/1/listen}. */
+  private static String pointer(String keyPath) {
+    return "/" + keyPath.replace("[", ".").replace("]", "").replace('.', '/');
+  }
+
+  /** The line of every key and value in {@code yaml}, by JSON pointer. */
+  private static Map<String, Integer> lines(String yaml) {
+    Map<String, Integer> out = new java.util.HashMap<>();
+    try (JsonParser p = new YAMLFactory().createParser(yaml)) {
+      while (p.nextToken() != null) {
+        String at = p.getParsingContext().pathAsPointer().toString();
+        out.putIfAbsent(at, p.currentLocation().getLineNr());
+      }
+    } catch (IOException e) {
+      // the text parsed before; if it does not now, errors go without lines
+    }
+    return out;
+  }
+
+  private static GatewayConfig parseUnlocated(String yaml, Path base) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(
+          "the gateway config is not valid YAML (line "
+              + e.getLocation().getLineNr()
+              + "): "
+              + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new ConfigException("the gateway config must be a mapping with keys " + TOP);
+    }
+    onlyKeys(root, TOP, "");
+
+    String database = text(root, "database", "", false);
+    if (database == null) {
+      database = "gateway-data";
+    }
+    if (!database.startsWith("jdbc:")) {
+      database = base.resolve(database).normalize().toString();
+    } else if (!database.startsWith("jdbc:h2:")) {
+      throw new ConfigException(
+          "database: only the embedded database (a folder) or a jdbc:h2: URL is supported so far,"
+              + " got "
+              + database.substring(0, Math.min(database.length(), 20)));
+    }
+
+    List<RegionConfig> regions = new ArrayList<>();
+    Set<String> labels = new HashSet<>();
+    Set<String> listens = new HashSet<>();
+    JsonNode rs = root.get("regions");
+    if (rs == null || !rs.isArray() || rs.isEmpty()) {
+      throw new ConfigException("regions: give at least one region (label, listen, store)");
+    }
+    for (int i = 0; i < rs.size(); i++) {
+      String at = "regions[" + i + "]";
+      JsonNode r = rs.get(i);
+      if (!r.isObject()) {
+        throw new ConfigException(at + ": expected a mapping with keys " + REGION);
+      }
+      onlyKeys(r, REGION, at + ".");
+      String label = text(r, "label", at + ".", true);
+      if (!label.matches("[A-Za-z0-9][A-Za-z0-9:._-]{0,99}")) {
+        throw new ConfigException(
+            at
+                + ".label: '"
+                + label
+                + "' is not a region label such as aws:us-east-1 or local:east");
+      }
+      if (!labels.add(label)) {
+        throw new ConfigException(at + ".label: region " + label + " is given twice");
+      }
+      String listen = text(r, "listen", at + ".", true);
+      int colon = listen.lastIndexOf(':');
+      int port;
+      try {
+        port = colon < 1 ? -1 : Integer.parseInt(listen.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 0 || port > 65535) {
+        throw new ConfigException(
+            at + ".listen: '" + listen + "' is not host:port (for example 127.0.0.1:9001)");
+      }
+      if (port != 0 && !listens.add(listen)) {
+        throw new ConfigException(at + ".listen: " + listen + " is used by another region");
+      }
+      String store = text(r, "store", at + ".", true);
+      try {
+        StoreUri.parse(store);
+      } catch (InvalidStoreUriException e) {
+        throw new ConfigException(at + ".store: " + e.getMessage());
+      }
+      Map<String, String> settings = new LinkedHashMap<>();
+      JsonNode s = r.get("settings");
+      if (s != null && !s.isNull()) {
+        if (!s.isObject()) {
+          throw new ConfigException(at + ".settings: expected a mapping of setting to value");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          if (!e.getValue().isValueNode()) {
+            throw new ConfigException(at + ".settings." + e.getKey() + ": expected a plain value");
+          }
+          settings.put(e.getKey(), e.getValue().asText());
+        }
+      }
+      regions.add(new RegionConfig(label, listen.substring(0, colon), port, store, settings));
+    }
+
+    String defaultPolicy = text(root, "default-policy", "", false);
+    if (defaultPolicy == null) {
+      defaultPolicy = "replicate-all";
+    }
+    checkPolicy(defaultPolicy, "default-policy", labels);
+
+    List<BucketConfig> buckets = new ArrayList<>();
+    JsonNode bs = root.get("buckets");
+    Set<String> names = new HashSet<>();
+    if (bs != null && !bs.isNull()) {
+      if (!bs.isArray()) {
+        throw new ConfigException("buckets: expected a list of buckets (name, policy)");
+      }
+      for (int i = 0; i < bs.size(); i++) {
+        String at = "buckets[" + i + "]";
+        JsonNode b = bs.get(i);
+        if (!b.isObject()) {
+          throw new ConfigException(at + ": expected a mapping with keys " + BUCKET);
+        }
+        onlyKeys(b, BUCKET, at + ".");
+        String name = text(b, "name", at + ".", true);
+        String problem = BucketNames.problem(name);
+        if (problem != null) {
+          throw new ConfigException(at + ".name: " + problem);
+        }
+        if (!names.add(name)) {
+          throw new ConfigException(at + ".name: bucket " + name + " is given twice");
+        }
+        String policy = text(b, "policy", at + ".", false);
+        policy = policy == null ? defaultPolicy : policy;
+        checkPolicy(policy, at + ".policy", labels);
+        buckets.add(new BucketConfig(name, policy));
+      }
+    }
+
+    List<AccessKey> keys = new ArrayList<>();
+    JsonNode ks = root.get("access-keys");
+    if (ks == null || !ks.isArray() || ks.isEmpty()) {
+      throw new ConfigException(
+          "access-keys: give at least one key (id, secret); requests are always authenticated");
+    }
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < ks.size(); i++) {
+      String at = "access-keys[" + i + "]";
+      JsonNode k = ks.get(i);
+      if (!k.isObject()) {
+        throw new ConfigException(at + ": expected a mapping with keys " + KEY);
+      }
+      onlyKeys(k, KEY, at + ".");
+      String id = text(k, "id", at + ".", true);
+      String secret = text(k, "secret", at + ".", true);
+      if (!id.matches("[A-Za-z0-9._-]{3,128}")) {
+        throw new ConfigException(
+            at
+                + ".id: '"
+                + id
+                + "' is not an access key id (3-128 letters, digits, '.', '_', '-')");
+      }
+      if (secret.length() < 8) {
+        throw new ConfigException(at + ".secret: too short (at least 8 characters)");
+      }
+      if (!ids.add(id)) {
+        throw new ConfigException(at + ".id: key " + id + " is given twice");
+      }
+      keys.add(new AccessKey(id, secret));
+    }
+    return new GatewayConfig(database, regions, buckets, defaultPolicy, keys);
+  }
+
+  private static void checkPolicy(String spec, String at, Set<String> labels) {
+    try {
+      PlacementPolicies.parse(spec, List.copyOf(labels));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(at + ": " + e.getMessage());
+    }
+  }
+
+  private static void onlyKeys(JsonNode node, Set<String> allowed, String at) {
+    for (Iterator<String> it = ((ObjectNode) node).fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!allowed.contains(k)) {
+        throw new ConfigException(
+            at + k + ": unknown key; expected one of " + new java.util.TreeSet<>(allowed));
+      }
+    }
+  }
+
+  private static String text(JsonNode node, String key, String at, boolean required) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw new ConfigException(at + key + ": missing");
+      }
+      return null;
+    }
+    if (!v.isValueNode() || v.asText().isBlank()) {
+      throw new ConfigException(at + key + ": expected a non-empty text value");
+    }
+    return v.asText().trim();
+  }
+}

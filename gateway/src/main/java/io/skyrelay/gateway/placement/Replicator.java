@@ -1,0 +1,205 @@
+package io.skyrelay.gateway.placement;
+
+import io.skyrelay.connectors.StoreException;
+import io.skyrelay.gateway.namespace.CopyStatus;
+import io.skyrelay.gateway.namespace.Namespace;
+import io.skyrelay.gateway.namespace.ObjectVersion;
+import io.skyrelay.gateway.namespace.PhysicalCopy;
+import io.skyrelay.transforms.replicate.ObjectCopier;
+import io.skyrelay.transforms.values.ObjectEntry;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills the pending replicas of ready versions in the background with Skyrelay's own copier (the
+ * one {@code replicate} and {@code sync} use: reads conditional on the source's ETag, bytes
+ * verified by size and MD5), marks them ready when verified, and removes the copies of overwritten
+ * and deleted versions. A copy that fails is retried after a pause; one that became obsolete while
+ * it was written is removed again.
+ */
+public final class Replicator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+  private static final long RETRY_SECONDS = 5;
+
+  private final Namespace namespace;
+  private final Map<String, RegionStore> regions;
+  private final ExecutorService copiers;
+  private final ScheduledExecutorService housekeeping;
+
+  public Replicator(Namespace namespace, Map<String, RegionStore> regions, int threads) {
+    this.namespace = namespace;
+    this.regions = Map.copyOf(regions);
+    this.copiers = Executors.newFixedThreadPool(threads, daemon("gateway-replicator"));
+    this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("gateway-remover"));
+  }
+
+  /**
+   * Starts: writes cut off by a crash before {@code startedAt} are rolled back (their bytes and
+   * rows removed), replicas owed from before a restart are queued, obsolete copies removed
+   * regularly.
+   */
+  public void start(Instant startedAt) {
+    for (ObjectVersion v : namespace.pendingWritesBefore(startedAt)) {
+      try {
+        for (PhysicalCopy c : v.copies()) {
+          RegionStore r = regions.get(c.region());
+          if (r != null) {
+            r.store().delete(c.physicalKey());
+          }
+        }
+        namespace.abortWrite(v.versionId());
+        LOG.info("{}/{}: rolled back a write cut off before the start", v.bucket(), v.key());
+      } catch (RuntimeException e) {
+        LOG.warn("{}/{}: cannot roll back a cut-off write: {}", v.bucket(), v.key(), e.toString());
+      }
+    }
+    for (ObjectVersion v : namespace.pendingReplicas()) {
+      replicate(v);
+    }
+    housekeeping.scheduleWithFixedDelay(this::removeObsolete, 0, 10, TimeUnit.SECONDS);
+  }
+
+  /** Queues the copies of a ready version that are still pending. */
+  public void replicate(ObjectVersion version) {
+    PhysicalCopy source =
+        version.copies().stream()
+            .filter(c -> c.status() == CopyStatus.READY && c.base())
+            .findFirst()
+            .orElse(null);
+    if (source == null) {
+      return;
+    }
+    for (PhysicalCopy target : version.copies()) {
+      if (target.status() == CopyStatus.PENDING) {
+        submit(() -> copy(version, source, target));
+      }
+    }
+  }
+
+  /** Asks for obsolete copies to be removed soon (after an overwrite or a delete). */
+  public void removeObsoleteSoon() {
+    try {
+      housekeeping.execute(this::removeObsolete);
+    } catch (RejectedExecutionException e) {
+      // closing: the next start removes them
+    }
+  }
+
+  private void submit(Runnable task) {
+    try {
+      copiers.execute(task);
+    } catch (RejectedExecutionException e) {
+      // closing: the replica stays pending and is queued again at the next start
+    }
+  }
+
+  private void copy(ObjectVersion version, PhysicalCopy source, PhysicalCopy target) {
+    RegionStore from = regions.get(source.region());
+    RegionStore to = regions.get(target.region());
+    if (from == null || to == null) {
+      LOG.warn(
+          "{}/{}: cannot copy from {} to {}: region not configured",
+          version.bucket(),
+          version.key(),
+          source.region(),
+          target.region());
+      return;
+    }
+    try {
+      ObjectCopier copier =
+          new ObjectCopier(from.store(), from.location(), to.store(), to.location(), true)
+              .withoutMetadata();
+      // Physical keys are the same in every region: the entry's key is the physical key. The
+      // source's own ETag (an MD5 on disk and S3, not on Azure) makes the read conditional.
+      String sourceEtag = from.store().head(source.physicalKey()).etag();
+      ObjectEntry entry =
+          new ObjectEntry(
+              source.physicalKey(),
+              version.size(),
+              sourceEtag,
+              version.md5(),
+              version.createdAt().toEpochMilli());
+      copier.copyWhole(entry);
+      if (!namespace.replicaReady(version.versionId(), target.region())) {
+        // Overwritten or deleted while copying: what was just written is obsolete.
+        to.store().delete(target.physicalKey());
+        removeObsoleteSoon();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "{}/{}: copy to {} failed, retrying in {} s: {}",
+          version.bucket(),
+          version.key(),
+          target.region(),
+          RETRY_SECONDS,
+          e.getMessage());
+      try {
+        housekeeping.schedule(
+            () -> submit(() -> copy(version, source, target)), RETRY_SECONDS, TimeUnit.SECONDS);
+      } catch (RejectedExecutionException closing) {
+        // the replica stays pending and is queued again at the next start
+      }
+    }
+  }
+
+  /** Removes the bytes of copies pending deletion, then their rows. */
+  void removeObsolete() {
+    try {
+      while (true) {
+        var batch = namespace.obsoleteCopies(200);
+        int removed = 0;
+        for (PhysicalCopy c : batch) {
+          RegionStore r = regions.get(c.region());
+          if (r == null) {
+            continue;
+          }
+          try {
+            r.store().delete(c.physicalKey());
+            namespace.copyRemoved(c.versionId(), c.region());
+            removed++;
+          } catch (StoreException e) {
+            LOG.warn("cannot remove obsolete copy in {}: {}", c.region(), e.getMessage());
+          }
+        }
+        if (batch.size() < 200 || removed == 0) {
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("removing obsolete copies failed: {}", e.getMessage());
+    }
+  }
+
+  /** Removes the obsolete copies now, on the caller's thread (before deleting a bucket). */
+  public void removeObsoleteNow() {
+    removeObsolete();
+  }
+
+  @Override
+  public void close() {
+    housekeeping.shutdownNow();
+    copiers.shutdownNow();
+    try {
+      copiers.awaitTermination(10, TimeUnit.SECONDS);
+      housekeeping.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,635 @@
+package io.skyrelay.gateway.s3;
+
+import io.skyrelay.connectors.ByteRange;
+import io.skyrelay.connectors.HashingInputStream;
+import io.skyrelay.connectors.InvalidKeyException;
+import io.skyrelay.connectors.ObjectNotFoundException;
+import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.connectors.StoreException;
+import io.skyrelay.connectors.WriteResult;
+import io.skyrelay.gateway.namespace.BucketNames;
+import io.skyrelay.gateway.namespace.Namespace;
+import io.skyrelay.gateway.namespace.Namespace.BucketDeletion;
+import io.skyrelay.gateway.namespace.Namespace.NoSuchBucketException;
+import io.skyrelay.gateway.namespace.ObjectVersion;
+import io.skyrelay.gateway.namespace.PhysicalCopy;
+import io.skyrelay.gateway.namespace.VirtualBucket;
+import io.skyrelay.gateway.placement.PlacementPolicies;
+import io.skyrelay.gateway.placement.PlacementPolicy;
+import io.skyrelay.gateway.placement.RegionStore;
+import io.skyrelay.gateway.placement.Replicator;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.S3Exceptions;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.BucketCannedACL;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+import software.amazon.awssdk.services.s3.model.CreateBucketResponse;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
+import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListBucketsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * The virtual buckets as S3Proxy sees them, through the gateway of one region: bucket and object
+ * operations map onto the namespace, bytes onto the regions' physical stores, streamed.
+ *
+ * <p>A PUT stores the bytes in this region's store under a key of their own (pending), verifies
+ * size and MD5, then commits the version (ready) before answering; the policy's other regions are
+ * filled afterwards by the {@link Replicator}. A GET serves this region's ready copy when there is
+ * one, else another region's, and says which in {@code x-skyrelay-served-from}.
+ */
+public final class VirtualBucketStore implements BlobStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VirtualBucketStore.class);
+  private static final int MAX_KEY_BYTES = 1024;
+
+  private final String region;
+  private final Namespace namespace;
+  private final Map<String, RegionStore> regions;
+  private final List<String> labels;
+  private final Replicator replicator;
+  private final String defaultPolicy;
+
+  /**
+   * @param region the region this front end serves
+   * @param labels every region label, in configuration order
+   */
+  public VirtualBucketStore(
+      String region,
+      Namespace namespace,
+      Map<String, RegionStore> regions,
+      List<String> labels,
+      Replicator replicator,
+      String defaultPolicy) {
+    this.region = region;
+    this.namespace = namespace;
+    this.regions = Map.copyOf(regions);
+    this.labels = List.copyOf(labels);
+    this.replicator = replicator;
+    this.defaultPolicy = defaultPolicy;
+  }
+
+  // ---- buckets ------------------------------------------------------------------------------
+
+  @Override
+  public ListBucketsResponse list() {
+    List<Bucket> buckets = new ArrayList<>();
+    for (VirtualBucket b : namespace.buckets()) {
+      buckets.add(Bucket.builder().name(b.name()).creationDate(b.createdAt()).build());
+    }
+    return ListBucketsResponse.builder().buckets(buckets).build();
+  }
+
+  @Override
+  public HeadBucketResponse headBucket(HeadBucketRequest request) {
+    bucket(request.bucket());
+    return HeadBucketResponse.builder().build();
+  }
+
+  @Override
+  public boolean containerExists(String container) {
+    return namespace.bucket(container).isPresent();
+  }
+
+  @Override
+  public CreateBucketResponse createContainer(CreateBucketRequest request) {
+    String problem = BucketNames.problem(request.bucket());
+    if (problem != null) {
+      throw S3Errors.of(400, "InvalidBucketName", problem);
+    }
+    if (!namespace.createBucket(request.bucket(), defaultPolicy)) {
+      throw S3Exceptions.bucketAlreadyOwnedByYou(request.bucket());
+    }
+    return CreateBucketResponse.builder().location("/" + request.bucket()).build();
+  }
+
+  @Override
+  public void deleteBucket(String container) {
+    replicator.removeObsoleteNow();
+    BucketDeletion d;
+    try {
+      d = namespace.deleteBucket(container);
+    } catch (IllegalStateException e) {
+      throw S3Errors.of(409, "OperationAborted", e.getMessage());
+    }
+    switch (d) {
+      case NOT_FOUND -> throw S3Exceptions.noSuchBucket(container, null);
+      case NOT_EMPTY -> throw S3Exceptions.bucketNotEmpty(container);
+      case DELETED -> {}
+    }
+  }
+
+  @Override
+  public BucketCannedACL getContainerAccess(String container) {
+    bucket(container);
+    return BucketCannedACL.PRIVATE;
+  }
+
+  @Override
+  public void setContainerAccess(String container, BucketCannedACL access) {
+    throw S3Errors.notImplemented("setting a bucket ACL");
+  }
+
+  // ---- listing ------------------------------------------------------------------------------
+
+  @Override
+  public ListObjectsV2Response list(ListObjectsV2Request request) {
+    String bucket = request.bucket();
+    bucket(bucket);
+    String prefix = request.prefix() == null ? "" : request.prefix();
+    String delimiter =
+        request.delimiter() == null || request.delimiter().isEmpty() ? null : request.delimiter();
+    int maxKeys = request.maxKeys() == null ? 1000 : Math.max(0, Math.min(1000, request.maxKeys()));
+    // The marker is the last key or common prefix returned (stateless, as S3 clients expect of
+    // start-after): listing resumes strictly after it, and after every key a prefix rolled up.
+    String marker =
+        request.continuationToken() != null ? request.continuationToken() : request.startAfter();
+
+    List<S3Object> contents = new ArrayList<>();
+    List<CommonPrefix> prefixes = new ArrayList<>();
+    String from = marker;
+    boolean inclusive = false;
+    if (marker != null && delimiter != null && isRolledUp(marker, prefix, delimiter)) {
+      from = successor(marker);
+      inclusive = true;
+    }
+    String last = null;
+    boolean truncated = false;
+    outer:
+    while (maxKeys > 0) {
+      List<ObjectVersion> batch =
+          namespace.list(bucket, prefix, from, inclusive, Math.max(1, Math.min(1000, maxKeys + 1)));
+      if (batch.isEmpty()) {
+        break;
+      }
+      for (ObjectVersion v : batch) {
+        String key = v.key();
+        String rolled = delimiter == null ? null : rollUp(key, prefix, delimiter);
+        if (contents.size() + prefixes.size() >= maxKeys) {
+          truncated = true;
+          break outer;
+        }
+        if (rolled != null) {
+          prefixes.add(CommonPrefix.builder().prefix(rolled).build());
+          last = rolled;
+          String next = successor(rolled);
+          if (next == null) {
+            break outer;
+          }
+          from = next;
+          inclusive = true;
+          continue outer;
+        }
+        contents.add(
+            S3Object.builder()
+                .key(key)
+                .size(v.size())
+                .eTag(quote(v.etag()))
+                .lastModified(v.createdAt())
+                .storageClass("STANDARD")
+                .build());
+        last = key;
+        from = key;
+        inclusive = false;
+      }
+    }
+    return ListObjectsV2Response.builder()
+        .name(bucket)
+        .prefix(prefix)
+        .delimiter(delimiter)
+        .maxKeys(maxKeys)
+        .keyCount(contents.size() + prefixes.size())
+        .contents(contents)
+        .commonPrefixes(prefixes)
+        .isTruncated(truncated)
+        .continuationToken(request.continuationToken())
+        .startAfter(request.startAfter())
+        .nextContinuationToken(truncated ? last : null)
+        .build();
+  }
+
+  /** The common prefix {@code key} rolls up into, or {@code null} when it is listed itself. */
+  static String rollUp(String key, String prefix, String delimiter) {
+    int at = key.indexOf(delimiter, prefix.length());
+    return at < 0 ? null : key.substring(0, at + delimiter.length());
+  }
+
+  private static boolean isRolledUp(String marker, String prefix, String delimiter) {
+    return marker.startsWith(prefix)
+        && marker.endsWith(delimiter)
+        && marker.indexOf(delimiter, prefix.length()) == marker.length() - delimiter.length();
+  }
+
+  /** The least string after every string that starts with {@code p}; {@code null} if none. */
+  static String successor(String p) {
+    StringBuilder b = new StringBuilder(p);
+    while (b.length() > 0) {
+      char c = b.charAt(b.length() - 1);
+      if (c != Character.MAX_VALUE) {
+        b.setCharAt(b.length() - 1, (char) (c + 1));
+        return b.toString();
+      }
+      b.setLength(b.length() - 1);
+    }
+    return null;
+  }
+
+  // ---- objects ------------------------------------------------------------------------------
+
+  @Override
+  public PutObjectResponse putBlob(PutObjectRequest request, InputStream in) {
+    String bucket = request.bucket();
+    String key = request.key();
+    checkKey(key);
+    Long length = request.contentLength();
+    if (length == null || length < 0) {
+      throw S3Errors.of(411, "MissingContentLength", "a PUT needs a Content-Length");
+    }
+    VirtualBucket vb = bucket(bucket);
+    PlacementPolicy policy = PlacementPolicies.parse(vb.policy(), labels);
+    RegionStore here = regions.get(region);
+    ObjectVersion pending;
+    try {
+      pending =
+          namespace.beginWrite(bucket, key, region, request.contentType(), request.metadata());
+    } catch (NoSuchBucketException e) {
+      throw S3Exceptions.noSuchBucket(bucket, null);
+    }
+    String physicalKey = pending.copies().get(0).physicalKey();
+    boolean stored = false;
+    HashingInputStream hashed = HashingInputStream.of(in);
+    String promisedMd5 = md5Hex(request.contentMD5());
+    try {
+      PutOptions options = PutOptions.of(request.contentType(), Map.of());
+      if (promisedMd5 != null) {
+        options = options.withMd5(promisedMd5); // a store that can check it refuses the body
+      }
+      WriteResult w = here.store().put(physicalKey, hashed, length, options);
+      stored = true;
+      String md5 = hashed.md5Hex();
+      if (hashed.count() != length) {
+        throw S3Errors.of(
+            400,
+            "IncompleteBody",
+            "the body had " + hashed.count() + " bytes, Content-Length said " + length);
+      }
+      if (promisedMd5 != null && !promisedMd5.equals(md5)) {
+        throw S3Errors.of(400, "BadDigest", "the Content-MD5 does not match the body");
+      }
+      verifyStored(here, physicalKey, length, md5, w);
+      List<String> replicas = policy.replicasAfterWrite(region, labels);
+      List<String> superseded =
+          namespace.commitWrite(pending.versionId(), length, md5, md5, replicas);
+      if (!replicas.isEmpty()) {
+        namespace.readyVersion(bucket, key).ifPresent(v -> replicator.replicate(withAll(v)));
+      }
+      if (!superseded.isEmpty()) {
+        replicator.removeObsoleteSoon();
+      }
+      return PutObjectResponse.builder().eTag(quote(md5)).build();
+    } catch (RuntimeException e) {
+      abort(pending.versionId(), here, physicalKey, stored);
+      if (promisedMd5 != null && hashed.count() == length && !promisedMd5.equals(hashed.md5Hex())) {
+        throw S3Errors.of(400, "BadDigest", "the Content-MD5 does not match the body");
+      }
+      throw translate(e, bucket, key);
+    }
+  }
+
+  /** The version with all its copies (the replicator needs the pending ones too). */
+  private ObjectVersion withAll(ObjectVersion ready) {
+    return namespace.versions(ready.bucket(), ready.key()).stream()
+        .filter(v -> v.versionId().equals(ready.versionId()))
+        .findFirst()
+        .orElse(ready);
+  }
+
+  private static void verifyStored(
+      RegionStore here, String physicalKey, long length, String md5, WriteResult w) {
+    if (md5.equals(w.etag()) && w.size() == length) {
+      return; // the store's ETag is the MD5 of what it stored (disk, S3 single part)
+    }
+    var info = here.store().head(physicalKey);
+    if (info.size() != length || (info.md5() != null && !info.md5().equals(md5))) {
+      throw S3Errors.internal(
+          "the copy stored in region " + here.label() + " does not match the bytes received");
+    }
+  }
+
+  private void abort(String versionId, RegionStore here, String physicalKey, boolean stored) {
+    try {
+      if (stored) {
+        here.store().delete(physicalKey);
+      }
+      namespace.abortWrite(versionId);
+    } catch (RuntimeException cleanup) {
+      LOG.warn("cleaning up a failed write in {}: {}", region, cleanup.getMessage());
+    }
+  }
+
+  @Override
+  public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
+    ObjectVersion v = ready(request.bucket(), request.key());
+    checkConditions(
+        v,
+        request.ifMatch(),
+        request.ifNoneMatch(),
+        request.ifModifiedSince(),
+        request.ifUnmodifiedSince());
+    PlacementPolicies.parse(bucket(request.bucket()).policy(), labels)
+        .copyToRead(region, v.copies(), labels)
+        .ifPresent(c -> ServedFrom.tell(c.region()));
+    return HeadObjectResponse.builder()
+        .contentLength(v.size())
+        .contentType(v.contentType())
+        .eTag(quote(v.etag()))
+        .lastModified(v.createdAt())
+        .metadata(v.metadata())
+        .acceptRanges("bytes")
+        .build();
+  }
+
+  @Override
+  public HeadObjectResponse blobMetadataIfPresent(HeadObjectRequest request) {
+    try {
+      return blobMetadata(request);
+    } catch (NoSuchKeyException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public boolean blobExists(String container, String name) {
+    return namespace.readyVersion(container, name).isPresent();
+  }
+
+  @Override
+  public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
+    ObjectVersion v = ready(request.bucket(), request.key());
+    checkConditions(
+        v,
+        request.ifMatch(),
+        request.ifNoneMatch(),
+        request.ifModifiedSince(),
+        request.ifUnmodifiedSince());
+    ByteRange range = parseRange(request.range(), v.size());
+    PlacementPolicy policy = PlacementPolicies.parse(bucket(request.bucket()).policy(), labels);
+    PhysicalCopy copy =
+        policy
+            .copyToRead(region, v.copies(), labels)
+            .orElseThrow(
+                () -> S3Errors.internal("no ready copy of " + request.key() + " in any region"));
+    RegionStore from = regions.get(copy.region());
+    if (from == null) {
+      throw S3Errors.internal("the copy is in region " + copy.region() + ", not configured here");
+    }
+    InputStream body;
+    try {
+      body =
+          v.size() == 0
+              ? InputStream.nullInputStream()
+              : from.store().read(copy.physicalKey(), range, null);
+    } catch (ObjectNotFoundException e) {
+      throw S3Errors.internal("the copy in region " + copy.region() + " is missing");
+    } catch (StoreException e) {
+      throw S3Errors.internal("reading from region " + copy.region() + ": " + e.getMessage());
+    }
+    ServedFrom.tell(copy.region());
+    GetObjectResponse.Builder r =
+        GetObjectResponse.builder()
+            .contentType(v.contentType())
+            .eTag(quote(v.etag()))
+            .lastModified(v.createdAt())
+            .metadata(v.metadata())
+            .acceptRanges("bytes")
+            .contentLength(range == null ? v.size() : range.length());
+    if (range != null) {
+      r.contentRange("bytes " + range.first() + "-" + range.last() + "/" + v.size());
+    }
+    return new ResponseInputStream<>(r.build(), AbortableInputStream.create(body));
+  }
+
+  /** The bytes a {@code Range} header asks for, or {@code null} for the whole object. */
+  static ByteRange parseRange(String header, long size) {
+    if (header == null) {
+      return null;
+    }
+    String spec = header.substring("bytes=".length());
+    String[] parts = spec.split("-", 2);
+    long first;
+    long last;
+    if (parts[0].isEmpty()) {
+      long tail = Long.parseLong(parts[1]);
+      if (tail == 0 || size == 0) {
+        throw S3Errors.invalidRange("the range " + header + " is not satisfiable");
+      }
+      first = Math.max(0, size - tail);
+      last = size - 1;
+    } else {
+      first = Long.parseLong(parts[0]);
+      last = parts[1].isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(parts[1]));
+    }
+    if (first >= size || last < first) {
+      throw S3Errors.invalidRange(
+          "the range " + header + " is not satisfiable for an object of " + size + " bytes");
+    }
+    return new ByteRange(first, last);
+  }
+
+  private static void checkConditions(
+      ObjectVersion v,
+      String ifMatch,
+      String ifNoneMatch,
+      Instant ifModifiedSince,
+      Instant ifUnmodifiedSince) {
+    String etag = v.etag();
+    Instant modified = v.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    if (ifMatch != null && !matches(ifMatch, etag)) {
+      throw S3Errors.preconditionFailed();
+    }
+    if (ifMatch == null && ifUnmodifiedSince != null && modified.isAfter(ifUnmodifiedSince)) {
+      throw S3Errors.preconditionFailed();
+    }
+    if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+      throw S3Errors.notModified();
+    }
+    if (ifNoneMatch == null && ifModifiedSince != null && !modified.isAfter(ifModifiedSince)) {
+      throw S3Errors.notModified();
+    }
+  }
+
+  private static boolean matches(String header, String etag) {
+    for (String t : header.split(",")) {
+      String s = t.trim();
+      if (s.equals("*") || unquote(s).equals(etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+    try {
+      if (namespace.deleteObject(request.bucket(), request.key())) {
+        replicator.removeObsoleteSoon();
+      }
+    } catch (NoSuchBucketException e) {
+      throw S3Exceptions.noSuchBucket(request.bucket(), null);
+    }
+    return DeleteObjectResponse.builder().build();
+  }
+
+  @Override
+  public CopyObjectResponse copyBlob(CopyObjectRequest request) {
+    throw S3Errors.notImplemented("CopyObject");
+  }
+
+  @Override
+  public ObjectCannedACL getBlobAccess(String container, String name) {
+    ready(container, name);
+    return ObjectCannedACL.PRIVATE;
+  }
+
+  @Override
+  public void setBlobAccess(String container, String name, ObjectCannedACL access) {
+    throw S3Errors.notImplemented("setting an object ACL");
+  }
+
+  // ---- multipart (not yet) --------------------------------------------------------------------
+
+  @Override
+  public MultipartUpload initiateMultipartUpload(CreateMultipartUploadRequest request) {
+    throw S3Errors.notImplemented("multipart upload");
+  }
+
+  @Override
+  public void abortMultipartUpload(MultipartUpload upload) {
+    throw S3Errors.notImplemented("multipart upload");
+  }
+
+  @Override
+  public CompleteMultipartUploadResponse completeMultipartUpload(
+      MultipartUpload upload, CompleteMultipartUploadRequest request) {
+    throw S3Errors.notImplemented("multipart upload");
+  }
+
+  @Override
+  public UploadPartResponse uploadMultipartPart(
+      MultipartUpload upload, UploadPartRequest request, InputStream in) {
+    throw S3Errors.notImplemented("multipart upload");
+  }
+
+  @Override
+  public List<Part> listMultipartUpload(MultipartUpload upload) {
+    throw S3Errors.notImplemented("multipart upload");
+  }
+
+  @Override
+  public List<software.amazon.awssdk.services.s3.model.MultipartUpload> listMultipartUploads(
+      String container) {
+    bucket(container);
+    return List.of();
+  }
+
+  @Override
+  public long getMinimumMultipartPartSize() {
+    return 5L * 1024 * 1024;
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private VirtualBucket bucket(String name) {
+    return namespace.bucket(name).orElseThrow(() -> S3Exceptions.noSuchBucket(name, null));
+  }
+
+  private ObjectVersion ready(String bucket, String key) {
+    Optional<ObjectVersion> v = namespace.readyVersion(bucket, key);
+    if (v.isEmpty()) {
+      bucket(bucket);
+      throw S3Exceptions.noSuchKey(bucket, key, null);
+    }
+    return v.get();
+  }
+
+  private static void checkKey(String key) {
+    if (key == null || key.isEmpty()) {
+      throw S3Errors.invalidArgument("the object key is empty");
+    }
+    if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+      throw S3Errors.of(400, "KeyTooLongError", "object keys are at most 1024 bytes");
+    }
+  }
+
+  private static RuntimeException translate(RuntimeException e, String bucket, String key) {
+    if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException) {
+      return e;
+    }
+    if (e instanceof NoSuchBucketException) {
+      return S3Exceptions.noSuchBucket(bucket, null);
+    }
+    if (e instanceof InvalidKeyException) {
+      return S3Errors.invalidArgument(
+          "the key cannot be stored in this region's store: " + e.getMessage());
+    }
+    LOG.warn("{}/{}: write failed and was rolled back: {}", bucket, key, e.toString());
+    LOG.debug("write failure", e);
+    return S3Errors.internal("the write failed and was rolled back; write it again");
+  }
+
+  private static String md5Hex(String contentMd5Base64) {
+    if (contentMd5Base64 == null) {
+      return null;
+    }
+    try {
+      return HexFormat.of().formatHex(Base64.getDecoder().decode(contentMd5Base64));
+    } catch (IllegalArgumentException e) {
+      throw S3Errors.of(400, "InvalidDigest", "the Content-MD5 is not base64");
+    }
+  }
+
+  private static String quote(String etag) {
+    return etag == null ? null : "\"" + etag + "\"";
+  }
+
+  private static String unquote(String etag) {
+    return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+        ? etag.substring(1, etag.length() - 1)
+        : etag;
+  }
+}

@@ -1,0 +1,99 @@
+package io.skyrelay.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigLoaderTest {
+
+  private static final Path BASE = Path.of("/etc/skyrelay");
+
+  private static final String GOOD =
+      """
+      database: state
+      regions:
+        - label: local:east
+          listen: 127.0.0.1:9001
+          store: file:///data/east
+        - label: aws:us-west-2
+          listen: 0.0.0.0:9002
+          store: s3://west-bucket/copies
+          settings:
+            region: us-west-2
+      buckets:
+        - name: photos
+          policy: push:aws:us-west-2
+        - name: logs
+      access-keys:
+        - id: AKIDEXAMPLE
+          secret: wJalrXUtnFEMIK7MDENG
+      """;
+
+  @Test
+  void readsAGoodConfig() {
+    GatewayConfig c = GatewayConfigLoader.parse(GOOD, BASE);
+    assertEquals("/etc/skyrelay/state", c.database());
+    assertEquals(2, c.regions().size());
+    assertEquals(9002, c.regions().get(1).port());
+    assertEquals("0.0.0.0", c.regions().get(1).host());
+    assertEquals("us-west-2", c.regions().get(1).settings().get("region"));
+    assertEquals("push:aws:us-west-2", c.buckets().get(0).policy());
+    assertEquals("replicate-all", c.buckets().get(1).policy());
+    assertTrue(c.jdbcUrl().startsWith("jdbc:h2:file:/etc/skyrelay/state/"));
+    assertFalse(c.accessKeys().toString().contains("wJalrXUtnFEMIK7MDENG"));
+  }
+
+  private static String error(String yaml) {
+    return assertThrows(ConfigException.class, () -> GatewayConfigLoader.parse(yaml, BASE))
+        .getMessage();
+  }
+
+  @Test
+  void errorsNameTheKey() {
+    assertTrue(
+        error(GOOD.replace("listen: 0.0.0.0:9002", "listen: nowhere"))
+            .startsWith("regions[1].listen (line 7):"));
+    assertTrue(
+        error(GOOD.replace("store: s3://west-bucket/copies", "store: ftp://x"))
+            .startsWith("regions[1].store (line 8):"));
+    assertTrue(
+        error(GOOD.replace("policy: push:aws:us-west-2", "policy: push:mars"))
+            .startsWith("buckets[0].policy (line 13):"));
+    assertTrue(
+        error(GOOD.replace("policy: push:aws:us-west-2", "policy: lru:1GiB"))
+            .startsWith("buckets[0].policy (line 13):"));
+    assertTrue(
+        error(GOOD.replace("- name: logs", "- name: Logs!"))
+            .startsWith("buckets[1].name (line 14):"));
+    assertTrue(
+        error(GOOD.replace("  - id: AKIDEXAMPLE\n", "  - idd: AKIDEXAMPLE\n"))
+            .startsWith("access-keys[0].idd (line 16): unknown key"));
+    assertTrue(
+        error(GOOD.replace("regions:", "regionz:")).startsWith("regionz (line 2): unknown key"));
+    assertTrue(
+        error(GOOD.replace("listen: 0.0.0.0:9002", "listen: 127.0.0.1:9001"))
+            .startsWith("regions[1].listen (line 7):"));
+  }
+
+  @Test
+  void errorsNameTheLine() {
+    assertEquals(
+        "regions[1].listen (line 7): 'nowhere' is not host:port (for example 127.0.0.1:9001)",
+        error(GOOD.replace("listen: 0.0.0.0:9002", "listen: nowhere")));
+    assertTrue(
+        error(GOOD.replace("policy: push:aws:us-west-2", "policy: push:mars"))
+            .startsWith("buckets[0].policy (line 13): "));
+  }
+
+  @Test
+  void theSecretIsNeverInAnError() {
+    String bad = GOOD.replace("listen: 0.0.0.0:9002", "listen: x");
+    assertFalse(error(bad).contains("wJalrXUtnFEMIK7MDENG"));
+    String shortSecret = GOOD.replace("wJalrXUtnFEMIK7MDENG", "abc");
+    assertFalse(error(shortSecret).contains("abc "));
+  }
+}
