@@ -31,19 +31,21 @@ final class LocalMetadata {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path meta;
-  private final Path tmp;
+  private final LocalObjectStore store;
 
-  /** Whether the file system under the root keeps user extended attributes. */
-  private final boolean attributes;
+  /**
+   * Whether the file system under the root keeps user extended attributes; found out on the first
+   * write, since finding out writes a file and a store that is only read must write nothing.
+   */
+  private volatile Boolean attributes;
 
   /**
    * @param meta the folder of sidecar files
-   * @param tmp an existing folder for temporary files, on the same file system as the objects
+   * @param store the store, whose temporary folder is on the same file system as the objects
    */
-  LocalMetadata(Path meta, Path tmp) {
+  LocalMetadata(Path meta, LocalObjectStore store) {
     this.meta = meta;
-    this.tmp = tmp;
-    this.attributes = attributesWork(tmp);
+    this.store = store;
   }
 
   /**
@@ -52,10 +54,10 @@ final class LocalMetadata {
    * is a file of its own: the workers of a job open the same folder at the same moment, and probes
    * of one shared file would undo each other.
    */
-  private static boolean attributesWork(Path dir) {
+  private static boolean attributesWork(LocalObjectStore store) {
     Path probe;
     try {
-      probe = Files.createTempFile(dir, "xattr-probe-", ".tmp");
+      probe = Files.createTempFile(store.tmpRoot(), "xattr-probe-", ".tmp");
     } catch (IOException e) {
       return false;
     }
@@ -76,7 +78,12 @@ final class LocalMetadata {
 
   /** Whether objects' metadata goes to extended attributes rather than sidecar files. */
   boolean inAttributes() {
-    return attributes;
+    Boolean a = attributes;
+    if (a == null) {
+      a = attributesWork(store);
+      attributes = a;
+    }
+    return a;
   }
 
   Path sidecarOf(String key) {
@@ -140,13 +147,9 @@ final class LocalMetadata {
 
   /** The metadata of the object in {@code file}: its extended attribute, else its sidecar. */
   private Sidecar read(String key, Path file) {
-    if (attributes) {
-      Sidecar s = readAttribute(file);
-      if (s != null) {
-        return s;
-      }
-    }
-    return readSidecar(key);
+    // Tried whether or not writes here use attributes: reading must not write (see attributes).
+    Sidecar s = readAttribute(file);
+    return s != null ? s : readSidecar(key);
   }
 
   private static Sidecar readAttribute(Path file) {
@@ -175,7 +178,7 @@ final class LocalMetadata {
    * refuses it (no attributes, or more metadata than it keeps per file).
    */
   boolean writeAttribute(Path file, byte[] json) {
-    if (!attributes) {
+    if (!inAttributes()) {
       return false;
     }
     try {
@@ -214,7 +217,7 @@ final class LocalMetadata {
   }
 
   private void writeSidecar(String key, byte[] json) throws IOException {
-    Path t = tmp.resolve(UUID.randomUUID() + ".json");
+    Path t = store.tmp().resolve(UUID.randomUUID() + ".json");
     Files.write(t, json);
     Path m = sidecarOf(key);
     LocalObjectStore.ensureFolder(m.getParent());

@@ -29,10 +29,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -64,23 +66,53 @@ public final class LocalObjectStore implements ObjectStore {
   private static final int MAX_NAME_BYTES = 255;
 
   private final Path root;
-  private final Path tmp;
+  private final Path tmpRoot;
   private final LocalMetadata metadata;
   private final LocalStagedUploads uploads;
   private final LocalCopies copies;
 
+  /** This process's folder for temporary files, made on the first write. */
+  private volatile Path tmp;
+
+  /**
+   * Opens the folder {@code root}. Nothing is written until the first write: a folder that is only
+   * listed and read (a replication's source) is left exactly as it is, and may be read-only.
+   */
   public LocalObjectStore(Path root) {
     this.root = root.toAbsolutePath().normalize();
-    this.tmp = this.root.resolve(INTERNAL_DIR).resolve("tmp");
-    try {
-      Files.createDirectories(tmp);
-    } catch (IOException e) {
-      throw translate("cannot create the store folder " + this.root, e);
+    if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
+      throw new StoreException(
+          this.root + " is a file, not a folder; a file:// store is a folder of objects");
     }
-    this.metadata = new LocalMetadata(this.root.resolve(INTERNAL_DIR).resolve("meta"), tmp);
-    this.uploads =
-        new LocalStagedUploads(this, this.root.resolve(INTERNAL_DIR).resolve("uploads"), tmp);
+    this.tmpRoot = this.root.resolve(INTERNAL_DIR).resolve("tmp");
+    this.metadata = new LocalMetadata(this.root.resolve(INTERNAL_DIR).resolve("meta"), this);
+    this.uploads = new LocalStagedUploads(this, this.root.resolve(INTERNAL_DIR).resolve("uploads"));
     this.copies = new LocalCopies(this);
+  }
+
+  /** The folder temporary files are made in, on the file system of the objects. */
+  Path tmp() {
+    Path t = tmp;
+    if (t == null) {
+      t = LocalTemporaries.folderOf(tmpRoot);
+      tmp = t;
+    }
+    return t;
+  }
+
+  /** The store's shared temporary folder, made if missing (for probes that leave nothing). */
+  Path tmpRoot() throws IOException {
+    ensureFolder(tmpRoot);
+    return tmpRoot;
+  }
+
+  /**
+   * Removes the temporary files that writers which no longer run (killed mid-write) left in this
+   * folder; those of writers still at work, in this process or others, stay. Returns how many were
+   * removed.
+   */
+  public int removeStaleTemporaryFiles() {
+    return LocalTemporaries.sweep(tmpRoot);
   }
 
   /** Whether objects' metadata goes to extended attributes rather than sidecar files. */
@@ -156,24 +188,51 @@ public final class LocalObjectStore implements ObjectStore {
     List<ObjectInfo> all = new ArrayList<>();
     if (Files.isDirectory(base) && base.normalize().startsWith(root)) {
       Path internal = root.resolve(INTERNAL_DIR);
-      try (Stream<Path> walk = Files.walk(base)) {
-        walk.filter(p -> !p.startsWith(internal))
-            .forEach(
-                p -> {
-                  String key = toKey(p);
-                  if (key.startsWith(prefix)) {
-                    try {
-                      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                      if (a.isRegularFile()) {
-                        all.add(metadata.info(key, p, a, false));
-                      }
-                    } catch (NoSuchFileException gone) {
-                      // deleted while listing: not part of this listing
-                    } catch (IOException e) {
-                      throw new UncheckedIOException(e);
-                    }
+      try {
+        Files.walkFileTree(
+            base,
+            new SimpleFileVisitor<>() {
+              @Override
+              public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) {
+                if (dir.equals(base)) {
+                  return FileVisitResult.CONTINUE;
+                }
+                // Only folders that can hold keys under the prefix are walked: a prefix that
+                // names one file does not walk the whole folder around it.
+                String folder = toKey(dir) + "/";
+                return dir.startsWith(internal)
+                        || !(folder.startsWith(prefix) || prefix.startsWith(folder))
+                    ? FileVisitResult.SKIP_SUBTREE
+                    : FileVisitResult.CONTINUE;
+              }
+
+              @Override
+              public FileVisitResult visitFile(Path p, BasicFileAttributes a) throws IOException {
+                String key = toKey(p);
+                if (!key.startsWith(prefix)) {
+                  return FileVisitResult.CONTINUE;
+                }
+                if (a.isSymbolicLink()) {
+                  try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class); // what it points to
+                  } catch (NoSuchFileException dangling) {
+                    return FileVisitResult.CONTINUE;
                   }
-                });
+                }
+                if (a.isRegularFile()) {
+                  all.add(metadata.info(key, p, a, false));
+                }
+                return FileVisitResult.CONTINUE;
+              }
+
+              @Override
+              public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                  return FileVisitResult.CONTINUE; // deleted while listing: not part of it
+                }
+                throw e;
+              }
+            });
       } catch (IOException | UncheckedIOException e) {
         throw translate("listing " + root + "/" + prefix, e);
       }
@@ -251,7 +310,7 @@ public final class LocalObjectStore implements ObjectStore {
   @Override
   public WriteResult put(String key, InputStream content, long length, PutOptions options) {
     Path file = fileOf(key);
-    Path t = tmp.resolve(UUID.randomUUID().toString());
+    Path t = tmp().resolve(UUID.randomUUID().toString());
     try {
       // The object's ETag is the MD5 of what is read here; a caller that hashes the same stream
       // shares the digest (HashingInputStream.of) rather than having it computed twice.
@@ -336,7 +395,8 @@ public final class LocalObjectStore implements ObjectStore {
   /**
    * Creates the folders of {@code file} and places {@code t} there. A delete of the last object of
    * a folder removes the folder, so another thread can remove a folder between its creation here
-   * and the rename into it: it is created again, a bounded number of times.
+   * and the rename into it, or a folder on the way while its subfolders are being created: it is
+   * created again, a bounded number of times.
    */
   private void placeInNewFolder(String key, Path file, Path t, boolean ifNoneMatch)
       throws IOException {
@@ -455,7 +515,7 @@ public final class LocalObjectStore implements ObjectStore {
     try {
       Files.deleteIfExists(p);
     } catch (IOException ignored) {
-      // a temporary file left behind is removed with the store's tmp folder
+      // a temporary file left behind is removed by a sweep once its process has ended
     }
   }
 

@@ -42,12 +42,10 @@ final class LocalStagedUploads implements MultipartUploads {
 
   private final LocalObjectStore store;
   private final Path uploads;
-  private final Path tmp;
 
-  LocalStagedUploads(LocalObjectStore store, Path uploads, Path tmp) {
+  LocalStagedUploads(LocalObjectStore store, Path uploads) {
     this.store = store;
     this.uploads = uploads;
-    this.tmp = tmp;
   }
 
   @Override
@@ -100,7 +98,7 @@ final class LocalStagedUploads implements MultipartUploads {
       UploadHandle upload, int partNumber, InputStream content, long length) {
     checkPartNumber(partNumber);
     Path dir = uploadDir(upload);
-    Path t = tmp.resolve(UUID.randomUUID().toString());
+    Path t = store.tmp().resolve(UUID.randomUUID().toString());
     try {
       MessageDigest md5 = Digests.md5();
       long written;
@@ -155,7 +153,7 @@ final class LocalStagedUploads implements MultipartUploads {
   public WriteResult complete(UploadHandle upload, List<CompletedPart> parts) {
     Path dir = uploadDir(upload);
     Path file = store.fileOf(upload.key());
-    Path t = tmp.resolve(UUID.randomUUID().toString());
+    Path t = store.tmp().resolve(UUID.randomUUID().toString());
     List<CompletedPart> ordered = new ArrayList<>(parts);
     ordered.sort((a, b) -> Integer.compare(a.partNumber(), b.partNumber()));
     try {

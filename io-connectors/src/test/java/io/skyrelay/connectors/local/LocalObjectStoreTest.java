@@ -108,12 +108,7 @@ class LocalObjectStoreTest {
         () ->
             store.put("a", new ByteArrayInputStream(one), 1, PutOptions.DEFAULT.withIfNoneMatch()));
     store.put("new", new ByteArrayInputStream(one), 1, PutOptions.DEFAULT.withIfNoneMatch());
-    try (var left = Files.list(root.resolve(".skyrelay/tmp"))) {
-      assertEquals(
-          List.of(),
-          left.filter(f -> !f.getFileName().toString().startsWith("xattr-probe")).toList(),
-          "no temporary file is left behind");
-    }
+    assertEquals(List.of(), temporaryFiles(root), "no temporary file is left behind");
   }
 
   @Test
@@ -137,9 +132,7 @@ class LocalObjectStoreTest {
     try (InputStream in = store.read("k", null, null)) {
       assertArrayEquals(old, in.readAllBytes());
     }
-    try (var tmp = Files.list(root.resolve(".skyrelay/tmp"))) {
-      assertEquals(0, tmp.count(), "temporary files are cleaned up");
-    }
+    assertEquals(List.of(), temporaryFiles(root), "temporary files are cleaned up");
   }
 
   @Test
@@ -257,5 +250,71 @@ class LocalObjectStoreTest {
     try (var left = Files.list(root.resolve(".skyrelay/tmp"))) {
       assertEquals(0, left.count(), "the probes left files behind");
     }
+  }
+
+  /**
+   * The temporary files under a store's {@code .skyrelay/tmp}, in the folders of the processes that
+   * write there (their lock files and the probes of extended attributes are not).
+   */
+  static List<Path> temporaryFiles(Path root) throws IOException {
+    try (var walk = Files.walk(root.resolve(".skyrelay/tmp"))) {
+      return walk.filter(Files::isRegularFile)
+          .filter(f -> !f.getFileName().toString().endsWith(".lock"))
+          .filter(f -> !f.getFileName().toString().startsWith("xattr-probe"))
+          .toList();
+    }
+  }
+
+  /** Every path under {@code dir}, relative to it. */
+  private static List<String> tree(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      return walk.map(p -> dir.relativize(p).toString()).sorted().toList();
+    }
+  }
+
+  /**
+   * A folder that is only listed and read (a replication's source) is left exactly as it was: no
+   * {@code .skyrelay/} appears in it, so read-only folders, snapshots and other people's data can
+   * be sources.
+   */
+  @Test
+  void listingHeadingAndReadingWriteNothing() throws Exception {
+    Path folder = root.resolve("data");
+    Files.createDirectories(folder.resolve("sub"));
+    Files.writeString(folder.resolve("a.txt"), "a");
+    Files.writeString(folder.resolve("sub/b.txt"), "bb");
+    List<String> before = tree(folder);
+    LocalObjectStore store = new LocalObjectStore(folder);
+    assertEquals(
+        List.of("a.txt", "sub/b.txt"),
+        store.listAllToList("").stream().map(ObjectInfo::key).toList());
+    assertEquals(2, store.head("sub/b.txt").size());
+    try (InputStream in = store.read("a.txt", null, null)) {
+      assertEquals("a", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    assertEquals(List.of(), store.multipart().orElseThrow().listPending(""));
+    assertEquals(before, tree(folder), "the store wrote into a folder it only read");
+  }
+
+  @Test
+  void aFileIsRefusedAsAStoreFolder() throws Exception {
+    Path file = Files.writeString(root.resolve("report.csv"), "x");
+    StoreException e = assertThrows(StoreException.class, () -> new LocalObjectStore(file));
+    assertTrue(e.getMessage().contains("is a file, not a folder"), e.getMessage());
+  }
+
+  /**
+   * A listing under a prefix that names one file walks only the folders that can hold such keys:
+   * the other folders' objects are never looked at (a folder of other people's data can be huge).
+   */
+  @Test
+  void aPrefixWithoutSlashListsItsKeysOnly() throws Exception {
+    LocalObjectStore store = new LocalObjectStore(root);
+    for (String k : List.of("report.csv", "report.csv.bak", "report.csvx/y", "other/z", "r/x")) {
+      store.put(k, new ByteArrayInputStream(new byte[] {1}), 1, PutOptions.DEFAULT);
+    }
+    assertEquals(
+        List.of("report.csv", "report.csv.bak", "report.csvx/y"),
+        store.listAllToList("report.csv").stream().map(ObjectInfo::key).toList());
   }
 }
