@@ -1,6 +1,7 @@
 package io.skyrelay.pipelines;
 
 import io.skyrelay.connectors.NativeDigests;
+import io.skyrelay.connectors.StoreException;
 import io.skyrelay.pipelines.cluster.ClusterCommand;
 import io.skyrelay.pipelines.cluster.KafkaCommand;
 import io.skyrelay.pipelines.common.ExitStatus;
@@ -55,11 +56,24 @@ public final class SkyrelayCli implements Runnable {
             cmd.getErr().println("skyrelay: " + ex.getMessage());
             return ExitStatus.USAGE;
           }
-          cmd.getErr().println("skyrelay: " + ex);
+          cmd.getErr().println("skyrelay: the job failed: " + reason(ex));
           return ExitStatus.JOB_FAILED;
         });
     cl.setExitCodeExceptionMapper(ex -> ExitStatus.USAGE);
     return cl;
+  }
+
+  /**
+   * What a user needs to read of a failure: the message of the store error in its causes (the
+   * runners wrap them), else the failure itself.
+   */
+  static String reason(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof StoreException && t.getMessage() != null) {
+        return t.getMessage();
+      }
+    }
+    return ex.getMessage() != null ? ex.getMessage() : ex.toString();
   }
 
   public static void main(String[] args) {

@@ -1,6 +1,8 @@
 package io.skyrelay.pipelines.common;
 
 import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /** Byte sizes as users write them on the command line and in config files. */
 public final class Sizes {
@@ -37,6 +39,21 @@ public final class Sizes {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "'" + text + "' is not a size; write it like 64MiB, 8MB or 1048576");
+    }
+  }
+
+  /**
+   * Sizes as an option's converter: a value that is not a size fails with the value and the
+   * accepted forms, which picocli prefixes with the option's name.
+   */
+  public static final class Converter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.skyrelay.pipelines.replicate;
 
+import io.skyrelay.pipelines.common.Choices;
 import io.skyrelay.pipelines.common.ExitStatus;
 import io.skyrelay.pipelines.common.RunnerOptions;
 import io.skyrelay.pipelines.common.Sizes;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +37,11 @@ import picocli.CommandLine.Parameters;
           + " chunks where objects are large, verifying what it writes.",
       "",
       "Locations: s3://bucket/prefix, az://account/container/prefix, gs://bucket/prefix,"
-          + " file:///path. With only the standard AWS environment (AWS_ENDPOINT_URL,"
+          + " file:///path. A SRC ending in / is a folder; otherwise, when an object (or, for"
+          + " file://, a file) of that name exists, SRC is that one object, copied into each DST"
+          + " ending in / (or a bucket, container or existing folder) under its own name, else to"
+          + " exactly the key DST names; a SRC naming no object is the folder of that name. With"
+          + " only the standard AWS environment (AWS_ENDPOINT_URL,"
           + " AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION) s3:// works against any"
           + " S3-compatible endpoint; jobs spanning several endpoints use --stores FILE."
     },
@@ -47,9 +51,14 @@ import picocli.CommandLine.Parameters;
       "  skyrelay replicate s3://src-bucket/data s3://dst-bucket/data --dry-run",
       "  skyrelay replicate s3://a file:///backup/a az://acct/replica --delete --max-delete 100",
       "  skyrelay replicate s3://a s3://b --runner flink --flinkMaster 127.0.0.1:8081",
-      "",
-      "Exit status: 0 done, 1 some objects failed or deletes were refused, 2 bad arguments,"
-          + " 3 the job failed."
+      "  skyrelay replicate s3://bucket/report.csv s3://other/   (one object, to other/report.csv)"
+    },
+    exitCodeListHeading = "%nExit status (a --dry-run exits as the run it plans would):%n",
+    exitCodeList = {
+      "0:every object was copied, skipped or deleted",
+      "1:some objects failed, or deletes were refused (--max-delete)",
+      "2:bad arguments or configuration (nothing was done)",
+      "3:the job itself failed (a store could not be listed or opened, the runner failed)"
     })
 public final class ReplicateCommand implements Callable<Integer> {
 
@@ -86,19 +95,22 @@ public final class ReplicateCommand implements Callable<Integer> {
   @Option(
       names = "--diff",
       defaultValue = "auto",
+      converter = DiffModes.class,
+      completionCandidates = DiffModes.class,
       description =
           "How unchanged objects are recognised: auto (MD5 where both stores know it,"
               + " else ETag between stores of one kind, else modification time), etag, checksum,"
-              + " mtime. Default ${DEFAULT-VALUE}.")
-  String diff;
+              + " mtime. One of ${COMPLETION-CANDIDATES}; default auto.")
+  DiffMode diff;
 
   @Option(
       names = "--chunk-size",
       defaultValue = "64MiB",
+      converter = Sizes.Converter.class,
       description =
           "Part size for large objects (raised to a store's minimum); objects up to"
               + " this size are copied whole. Default ${DEFAULT-VALUE}.")
-  String chunkSize;
+  long chunkSize;
 
   @Option(
       names = "--transfers",
@@ -153,6 +165,8 @@ public final class ReplicateCommand implements Callable<Integer> {
 
   @Option(
       names = "--objective",
+      converter = Objectives.class,
+      completionCandidates = Objectives.class,
       description =
           "Plan routes from the source's region to each destination's: direct, cheapest,"
               + " fastest (with --min-gbps / --max-usd-per-gb as in skyrelay plan). Relays are"
@@ -176,11 +190,12 @@ public final class ReplicateCommand implements Callable<Integer> {
   @Option(
       names = "--emulate-links",
       paramLabel = "RATE",
+      converter = Sizes.Converter.class,
       description =
           "For experiments on one machine: slow the bytes between region labels to the grid's"
               + " measured throughput, a 1 Gbps link becoming RATE per second (e.g. 10MiB)."
               + " Turns server-side copy off.")
-  String emulateLinks;
+  Long emulateLinks;
 
   @Option(
       names = "--regions",
@@ -191,27 +206,54 @@ public final class ReplicateCommand implements Callable<Integer> {
 
   @Mixin RunnerOptions runner;
 
+  /** The values of {@code --diff}. */
+  static final class DiffModes extends Choices<DiffMode> {
+    DiffModes() {
+      super(namesOf(DiffMode.class));
+    }
+
+    @Override
+    protected DiffMode valueOf(String name) {
+      return DiffMode.valueOf(name.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  /** The values of {@code --objective} (the floor and ceiling come with their own options). */
+  static final class Objectives extends Choices<String> {
+    Objectives() {
+      super(List.of("direct", "cheapest", "fastest"));
+    }
+
+    @Override
+    protected String valueOf(String name) {
+      return name;
+    }
+  }
+
   @Override
   public Integer call() {
     StoresFile stores =
         storesFile == null ? StoresFile.empty() : StoresFile.read(storesFile, System.getenv());
-    List<StoreLocation> dsts = new ArrayList<>();
-    for (String d : destinations) {
-      dsts.add(stores.locate(d, destRegion));
-    }
     if (objective == null && (minGbps != null || maxUsdPerGb != null)) {
       throw new IllegalArgumentException("--min-gbps and --max-usd-per-gb need --objective");
     }
+    ReplicationLocations locations =
+        ReplicationLocations.resolve(stores, source, sourceRegion, destinations, destRegion);
+    if (locations.singleObject() && manifest != null) {
+      throw new IllegalArgumentException(
+          "--manifest lists objects of a folder, and " + source + " is one object");
+    }
     ReplicationSpec spec =
         new ReplicationSpec(
-            stores.locate(source, sourceRegion),
-            dsts,
-            Sizes.parse(chunkSize),
-            DiffMode.valueOf(diff.toUpperCase(Locale.ROOT)),
-            delete,
-            maxDelete,
-            transfers,
-            !noServerSideCopy);
+                locations.source(),
+                locations.destinations(),
+                chunkSize,
+                diff,
+                delete,
+                maxDelete,
+                transfers,
+                !noServerSideCopy)
+            .withKeys(locations.keys());
     RegionData regionData = RegionData.bundledOr(regionsDir);
     Map<String, StoreLocation> relayStores = new TreeMap<>();
     relays.forEach(
@@ -230,7 +272,7 @@ public final class ReplicateCommand implements Callable<Integer> {
             relayStores,
             objective == null ? null : Objective.parse(objective, minGbps, maxUsdPerGb),
             plan,
-            emulateLinks == null ? null : (double) Sizes.parse(emulateLinks),
+            emulateLinks == null ? null : (double) emulateLinks,
             regionData);
     spec = routes.apply(spec, System.out);
     Path out =

@@ -3,6 +3,7 @@ package io.skyrelay.pipelines.replicate;
 import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.UploadHandle;
+import io.skyrelay.connectors.local.LocalObjectStore;
 import io.skyrelay.pipelines.common.ClusterProgress;
 import io.skyrelay.pipelines.common.ProgressBar;
 import io.skyrelay.pipelines.common.RunnerOptions;
@@ -167,11 +168,18 @@ public final class ReplicateJob {
     }
   }
 
-  /** Aborts multi-part uploads under each destination's prefix that earlier runs left behind. */
+  /**
+   * Aborts multi-part uploads under each destination's prefix that earlier runs left behind, and
+   * removes the temporary files that killed runs left in local destinations.
+   */
   static int abortStaleUploads(ReplicationSpec spec, PrintStream out) {
     int aborted = 0;
+    int temporaries = 0;
     for (StoreLocation d : spec.destinations()) {
       try (ObjectStore store = d.open()) {
+        if (store instanceof LocalObjectStore local) {
+          temporaries += local.removeStaleTemporaryFiles();
+        }
         Optional<MultipartUploads> mp = store.multipart();
         if (mp.isEmpty()) {
           continue;
@@ -184,6 +192,9 @@ public final class ReplicateJob {
     }
     if (aborted > 0) {
       out.println("aborted " + aborted + " unfinished multi-part uploads left by an earlier run");
+    }
+    if (temporaries > 0) {
+      out.println("removed " + temporaries + " temporary files left by a run that was killed");
     }
     return aborted;
   }

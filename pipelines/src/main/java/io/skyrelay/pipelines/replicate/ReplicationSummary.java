@@ -207,7 +207,11 @@ public record ReplicationSummary(
           deletedWord,
           d.deleted(),
           d.failed(),
-          d.deleteRefused() > 0 ? ", deletes refused " + d.deleteRefused() : "",
+          d.deleteRefused() == 0
+              ? ""
+              : dryRun
+                  ? ", the run would refuse all " + d.deleteRefused() + " deletes (--max-delete)"
+                  : ", deletes refused " + d.deleteRefused(),
           d.egressUsd() == null ? "n/a" : String.format(Locale.ROOT, "$%.4f", d.egressUsd()));
       if (!d.relayedBytes().isEmpty() || d.relayFallbacks() > 0) {
         long viaRelays = d.relayedBytes().values().stream().mapToLong(Long::longValue).sum();

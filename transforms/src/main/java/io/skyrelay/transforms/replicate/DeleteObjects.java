@@ -30,9 +30,23 @@ public final class DeleteObjects
     extends PTransform<PCollection<DeleteTask>, PCollection<ObjectResult>> {
 
   private final ReplicationSpec spec;
+  private final boolean planOnly;
 
   public DeleteObjects(ReplicationSpec spec) {
+    this(spec, false);
+  }
+
+  private DeleteObjects(ReplicationSpec spec, boolean planOnly) {
     this.spec = spec;
+    this.planOnly = planOnly;
+  }
+
+  /**
+   * Decides as a run would, deleting nothing (dry run): deletes within {@code maxDelete} are
+   * reported as planned, the others as refused, with the same message.
+   */
+  public DeleteObjects planOnly() {
+    return new DeleteObjects(spec, true);
   }
 
   @Override
@@ -44,24 +58,29 @@ public final class DeleteObjects
                 MapElements.into(TypeDescriptors.integers()).via((DeleteTask t) -> t.destination))
             .apply("CountPerDestination", Count.perElement())
             .apply("AsMap", View.asMap());
-    return tasks.apply("Delete", ParDo.of(new DeleteFn(spec, counts)).withSideInputs(counts));
+    return tasks.apply(
+        "Delete", ParDo.of(new DeleteFn(spec, counts, planOnly)).withSideInputs(counts));
   }
 
   /** Deletes in batches of up to 1000 keys per destination. */
   static final class DeleteFn extends DoFn<DeleteTask, ObjectResult> {
     private final ReplicationSpec spec;
     private final PCollectionView<Map<Integer, Long>> counts;
+    private final boolean planOnly;
     private transient OpenStores stores;
     private transient Map<Integer, List<DeleteTask>> batch;
 
-    DeleteFn(ReplicationSpec spec, PCollectionView<Map<Integer, Long>> counts) {
+    DeleteFn(ReplicationSpec spec, PCollectionView<Map<Integer, Long>> counts, boolean planOnly) {
       this.spec = spec;
       this.counts = counts;
+      this.planOnly = planOnly;
     }
 
     @Setup
     public void setup() {
-      stores = new OpenStores(spec);
+      if (!planOnly) {
+        stores = new OpenStores(spec);
+      }
     }
 
     @StartBundle
@@ -87,6 +106,10 @@ public final class DeleteObjects
                     + ", more than --max-delete="
                     + spec.maxDelete()
                     + "; check the source path, or raise --max-delete"));
+        return;
+      }
+      if (planOnly) {
+        c.output(new ObjectResult(t.destination, t.target.key, Action.DELETED, 0, "planned", null));
         return;
       }
       batch.computeIfAbsent(t.destination, d -> new ArrayList<>()).add(t);

@@ -104,7 +104,8 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
           results
               .and(diff.get(DiffListings.COPY).apply("PlanCopies", ParDo.of(new PlanCopyFn())))
               .and(
-                  diff.get(DiffListings.DELETE).apply("PlanDeletes", ParDo.of(new PlanDeleteFn())));
+                  diff.get(DiffListings.DELETE)
+                      .apply("PlanDeletes", new DeleteObjects(spec).planOnly()));
     } else {
       results = results.and(diff.get(DiffListings.COPY).apply("Copy", new CopyObjects(spec)));
       if (spec.delete()) {
@@ -151,18 +152,6 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
               t.source.size,
               "planned",
               null));
-    }
-  }
-
-  /** A planned delete, reported without deleting (dry run). */
-  static final class PlanDeleteFn
-      extends DoFn<io.skyrelay.transforms.values.DeleteTask, ObjectResult> {
-    @ProcessElement
-    public void process(
-        @Element io.skyrelay.transforms.values.DeleteTask t, OutputReceiver<ObjectResult> out) {
-      out.output(
-          new ObjectResult(
-              t.destination, t.target.key, ObjectResult.Action.DELETED, 0, "planned", null));
     }
   }
 
