@@ -12,11 +12,13 @@ import io.skyrelay.transforms.replicate.DiffMode;
 import io.skyrelay.transforms.replicate.ReplicationSpec;
 import io.skyrelay.transforms.replicate.RouteSetup;
 import io.skyrelay.transforms.replicate.StoreLocation;
+import io.skyrelay.transforms.values.KeyFilter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,8 +27,10 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code skyrelay replicate SRC DST [DST...]}. */
 @Command(
@@ -102,6 +106,39 @@ public final class ReplicateCommand implements Callable<Integer> {
               + " else ETag between stores of one kind, else modification time), etag, checksum,"
               + " mtime. One of ${COMPLETION-CANDIDATES}; default auto.")
   DiffMode diff;
+
+  @Option(
+      names = "--include",
+      paramLabel = "GLOB",
+      description =
+          "Copy (and with --delete, delete) only keys this glob matches (repeatable). Globs as in"
+              + " rclone: * within a folder, ** across, ?, [abc], {a,b}; a leading / anchors at"
+              + " SRC, otherwise the glob matches at any depth. --include and --exclude rules are"
+              + " tried in the order given and the first match decides; with any --include, keys"
+              + " that match none are left out.")
+  List<String> includes = new ArrayList<>();
+
+  @Option(
+      names = "--exclude",
+      paramLabel = "GLOB",
+      description = "Leave out keys this glob matches (repeatable; see --include).")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(
+      names = "--min-size",
+      paramLabel = "SIZE",
+      converter = Sizes.Converter.class,
+      description = "Leave out objects smaller than this (e.g. 1KiB).")
+  Long minSize;
+
+  @Option(
+      names = "--max-size",
+      paramLabel = "SIZE",
+      converter = Sizes.Converter.class,
+      description = "Leave out objects larger than this (e.g. 5GiB).")
+  Long maxSize;
+
+  @Spec CommandSpec commandSpec;
 
   @Option(
       names = "--chunk-size",
@@ -206,6 +243,60 @@ public final class ReplicateCommand implements Callable<Integer> {
 
   @Mixin RunnerOptions runner;
 
+  /**
+   * The {@code --include} and {@code --exclude} globs as {@code +GLOB} and {@code -GLOB} rules, in
+   * the order they were given on the command line.
+   */
+  List<String> filterRules() {
+    List<String> rules = new ArrayList<>();
+    List<String> args =
+        commandSpec == null ? List.of() : commandSpec.commandLine().getParseResult().originalArgs();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      for (String option : List.of("--include", "--exclude")) {
+        String sign = option.equals("--include") ? "+" : "-";
+        if (a.equals(option) && i + 1 < args.size()) {
+          rules.add(sign + args.get(++i));
+        } else if (a.startsWith(option + "=")) {
+          rules.add(sign + a.substring(option.length() + 1));
+        }
+      }
+    }
+    if (rules.size() != includes.size() + excludes.size()) {
+      // Not found as typed (an argument file, say): includes first, as rclone orders them.
+      rules.clear();
+      includes.forEach(g -> rules.add("+" + g));
+      excludes.forEach(g -> rules.add("-" + g));
+    }
+    return rules;
+  }
+
+  /** The filters as the job applies them, for the output of a run and of a dry run. */
+  static String describe(KeyFilter filter) {
+    StringBuilder b = new StringBuilder("filters:");
+    List<String> rules = filter.orderedRules();
+    if (!rules.isEmpty()) {
+      b.append(' ');
+      for (int i = 0; i < rules.size(); i++) {
+        String r = rules.get(i);
+        b.append(i == 0 ? "" : ", ").append(r.charAt(0) == '+' ? "include " : "exclude ");
+        b.append(r.substring(1));
+      }
+      if (rules.stream().anyMatch(r -> r.startsWith("+"))) {
+        b.append(", exclude everything else");
+      }
+      b.append(';');
+    }
+    if (filter.minSize() > 0 || filter.maxSize() < Long.MAX_VALUE) {
+      b.append(" sizes ")
+          .append(filter.minSize())
+          .append(" to ")
+          .append(filter.maxSize() == Long.MAX_VALUE ? "any" : filter.maxSize())
+          .append(" bytes;");
+    }
+    return b.append(" objects left out are neither copied nor deleted").toString();
+  }
+
   /** The values of {@code --diff}. */
   static final class DiffModes extends Choices<DiffMode> {
     DiffModes() {
@@ -243,6 +334,16 @@ public final class ReplicateCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--manifest lists objects of a folder, and " + source + " is one object");
     }
+    KeyFilter filter =
+        KeyFilter.all()
+            .withOrderedRules(filterRules())
+            .withSizes(minSize == null ? 0 : minSize, maxSize == null ? Long.MAX_VALUE : maxSize);
+    if (locations.singleObject() && !filter.acceptsAll()) {
+      throw new IllegalArgumentException(
+          "--include, --exclude, --min-size and --max-size select objects of a folder, and "
+              + source
+              + " is one object");
+    }
     ReplicationSpec spec =
         new ReplicationSpec(
                 locations.source(),
@@ -253,7 +354,10 @@ public final class ReplicateCommand implements Callable<Integer> {
                 maxDelete,
                 transfers,
                 !noServerSideCopy)
-            .withKeys(locations.keys());
+            .withKeys(locations.singleObject() ? locations.keys() : filter);
+    if (!filter.acceptsAll()) {
+      System.out.println(describe(filter));
+    }
     RegionData regionData = RegionData.bundledOr(regionsDir);
     Map<String, StoreLocation> relayStores = new TreeMap<>();
     relays.forEach(

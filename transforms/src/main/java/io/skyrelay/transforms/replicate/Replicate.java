@@ -135,7 +135,7 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
   private record InJob(KeyFilter keys) implements SerializableFunction<ObjectEntry, Boolean> {
     @Override
     public Boolean apply(ObjectEntry e) {
-      return keys.accepts(e.key);
+      return keys.accepts(e.key, e.size);
     }
   }
 

@@ -182,7 +182,7 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
           ListPage p = store.list(request.withPageToken(token));
           for (var info : p.objects()) {
             ObjectEntry e = ObjectEntry.of(info, location.uri().prefix());
-            if (spec.keys().accepts(e.key)) {
+            if (spec.keys().accepts(e.key, e.size)) {
               page.add(e); // keys outside the job are neither copied nor deleted
             }
           }

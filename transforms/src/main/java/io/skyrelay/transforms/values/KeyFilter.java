@@ -8,9 +8,15 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Which keys a mapping syncs. Each rule is a key prefix ({@code images/}), a glob ({@code
- * glob:**}{@code /*.jpg}) or a regular expression ({@code regex:.*\.tmp$}). A key is synced when it
- * matches an include rule (or there are none) and no exclude rule.
+ * Which keys a mapping syncs or a replication copies and deletes. Each include and exclude rule is
+ * a key prefix ({@code images/}), a glob ({@code glob:**}{@code /*.jpg}) or a regular expression
+ * ({@code regex:.*\.tmp$}). A key is selected when it matches an include rule (or there are none)
+ * and no exclude rule.
+ *
+ * <p>A filter may also hold rclone-style rules ({@link #withOrderedRules}): {@code +GLOB} includes,
+ * {@code -GLOB} excludes, the first rule that matches a key decides, and when there is any {@code
+ * +} rule a key that matches none is excluded. And it may bound objects' sizes ({@link
+ * #withSizes}); such a filter selects objects ({@link #accepts(String, long)}), not only keys.
  */
 public final class KeyFilter implements Serializable {
 
@@ -18,19 +24,72 @@ public final class KeyFilter implements Serializable {
 
   private final List<String> include;
   private final List<String> exclude;
+  private final List<String> ordered;
+  private final long minSize;
+  private final long maxSize;
 
   /** The compiled rules, made on first use after deserialization, in one assignment. */
   private transient Rules rules;
 
   private record Rules(
       List<java.util.function.Predicate<String>> include,
-      List<java.util.function.Predicate<String>> exclude) {}
+      List<java.util.function.Predicate<String>> exclude,
+      List<Pattern> ordered) {}
 
   public KeyFilter(List<String> include, List<String> exclude) {
+    this(include, exclude, List.of(), 0, Long.MAX_VALUE);
+  }
+
+  private KeyFilter(
+      List<String> include,
+      List<String> exclude,
+      List<String> ordered,
+      long minSize,
+      long maxSize) {
     this.include = List.copyOf(include);
     this.exclude = List.copyOf(exclude);
+    this.ordered = List.copyOf(ordered);
+    this.minSize = minSize;
+    this.maxSize = maxSize;
     include.forEach(KeyFilter::rule); // fail early on a bad pattern
     exclude.forEach(KeyFilter::rule);
+    for (String r : ordered) {
+      if (r.length() < 2 || (r.charAt(0) != '+' && r.charAt(0) != '-')) {
+        throw new IllegalArgumentException(
+            "filter rule '" + r + "' must be + or - followed by a glob");
+      }
+      RcloneGlob.toRegex(r.substring(1));
+    }
+    if (minSize < 0 || maxSize < minSize) {
+      throw new IllegalArgumentException(
+          "the size bounds " + minSize + ".." + maxSize + " select nothing");
+    }
+  }
+
+  /**
+   * This filter with rclone-style rules, in the order they are tried: {@code +GLOB} includes and
+   * {@code -GLOB} excludes the keys the glob matches ({@link RcloneGlob}).
+   */
+  public KeyFilter withOrderedRules(List<String> rules) {
+    return new KeyFilter(include, exclude, rules, minSize, maxSize);
+  }
+
+  /** This filter selecting only objects of {@code minSize} to {@code maxSize} bytes. */
+  public KeyFilter withSizes(long minSize, long maxSize) {
+    return new KeyFilter(include, exclude, ordered, minSize, maxSize);
+  }
+
+  /** The rclone-style rules, in order. */
+  public List<String> orderedRules() {
+    return ordered;
+  }
+
+  public long minSize() {
+    return minSize;
+  }
+
+  public long maxSize() {
+    return maxSize;
   }
 
   public static KeyFilter all() {
@@ -39,9 +98,19 @@ public final class KeyFilter implements Serializable {
 
   /** Whether every key is accepted (no rules): callers can skip filtering altogether. */
   public boolean acceptsAll() {
-    return include.isEmpty() && exclude.isEmpty();
+    return include.isEmpty()
+        && exclude.isEmpty()
+        && ordered.isEmpty()
+        && minSize == 0
+        && maxSize == Long.MAX_VALUE;
   }
 
+  /** Whether the object {@code relativeKey} of {@code size} bytes is selected. */
+  public boolean accepts(String relativeKey, long size) {
+    return size >= minSize && size <= maxSize && accepts(relativeKey);
+  }
+
+  /** Whether {@code relativeKey} is selected, whatever its object's size. */
   public boolean accepts(String relativeKey) {
     if (acceptsAll()) {
       return true;
@@ -51,11 +120,28 @@ public final class KeyFilter implements Serializable {
       r =
           new Rules(
               include.stream().map(KeyFilter::rule).toList(),
-              exclude.stream().map(KeyFilter::rule).toList());
+              exclude.stream().map(KeyFilter::rule).toList(),
+              ordered.stream()
+                  .map(o -> Pattern.compile(RcloneGlob.toRegex(o.substring(1))))
+                  .toList());
       rules = r;
     }
     boolean in = r.include().isEmpty() || r.include().stream().anyMatch(p -> p.test(relativeKey));
-    return in && r.exclude().stream().noneMatch(p -> p.test(relativeKey));
+    return in
+        && r.exclude().stream().noneMatch(p -> p.test(relativeKey))
+        && orderedAccepts(r.ordered(), relativeKey);
+  }
+
+  private boolean orderedAccepts(List<Pattern> patterns, String key) {
+    boolean anyInclude = false;
+    for (int i = 0; i < patterns.size(); i++) {
+      boolean plus = ordered.get(i).charAt(0) == '+';
+      if (patterns.get(i).matcher(key).matches()) {
+        return plus;
+      }
+      anyInclude |= plus;
+    }
+    return !anyInclude;
   }
 
   static java.util.function.Predicate<String> rule(String rule) {
