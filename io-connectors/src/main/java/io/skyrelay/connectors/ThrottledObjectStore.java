@@ -4,7 +4,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,11 +18,10 @@ import java.util.Optional;
  * A connector asked whether it can copy server-side from this store answers no, as it does for any
  * store that is not its own kind.
  */
-public final class ThrottledObjectStore implements ObjectStore {
+public final class ThrottledObjectStore extends ForwardingObjectStore {
 
   private static final int SLICE = 64 * 1024;
 
-  private final ObjectStore delegate;
   private final List<Rate> rates;
 
   /**
@@ -31,41 +29,11 @@ public final class ThrottledObjectStore implements ObjectStore {
    * rates}.
    */
   public ThrottledObjectStore(ObjectStore delegate, List<Rate> rates) {
+    super(delegate);
     if (rates.isEmpty()) {
       throw new IllegalArgumentException("a throttled store needs at least one rate");
     }
-    this.delegate = delegate;
     this.rates = List.copyOf(rates);
-  }
-
-  /** The store this one slows down. */
-  public ObjectStore delegate() {
-    return delegate;
-  }
-
-  @Override
-  public StoreUri root() {
-    return delegate.root();
-  }
-
-  @Override
-  public ListPage list(ListRequest request) {
-    return delegate.list(request);
-  }
-
-  @Override
-  public Iterable<ObjectInfo> listAll(String prefix) {
-    return delegate.listAll(prefix);
-  }
-
-  @Override
-  public List<ObjectInfo> listAllToList(String prefix) {
-    return delegate.listAllToList(prefix);
-  }
-
-  @Override
-  public ObjectInfo head(String key) {
-    return delegate.head(key);
   }
 
   @Override
@@ -85,16 +53,6 @@ public final class ThrottledObjectStore implements ObjectStore {
   }
 
   @Override
-  public void delete(String key) {
-    delegate.delete(key);
-  }
-
-  @Override
-  public BatchDeleteResult deleteAll(Collection<String> keys) {
-    return delegate.deleteAll(keys);
-  }
-
-  @Override
   public Optional<MultipartUploads> multipart() {
     return delegate.multipart().map(ThrottledUploads::new);
   }
@@ -102,11 +60,6 @@ public final class ThrottledObjectStore implements ObjectStore {
   @Override
   public Optional<ServerSideCopy> serverSideCopy() {
     return Optional.empty();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 
   @Override

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.skyrelay.connectors.ByteRange;
 import io.skyrelay.connectors.CompletedPart;
 import io.skyrelay.connectors.Digests;
+import io.skyrelay.connectors.ForwardingObjectStore;
 import io.skyrelay.connectors.ListPage;
 import io.skyrelay.connectors.ListRequest;
 import io.skyrelay.connectors.MultipartUploads;
@@ -201,11 +202,11 @@ class ObjectCopierS3Test {
    * S3 with SSE-KMS as the S3 connector sees it: ETags shaped like MD5s that are not the MD5 of the
    * content, and no MD5 reported. Conditional reads take the imitation's ETags.
    */
-  static final class KmsLikeStore extends ForwardingStore {
+  static final class KmsLikeStore extends ForwardingObjectStore {
     private final Map<String, String> realByFake = new ConcurrentHashMap<>();
 
-    KmsLikeStore(ObjectStore inner) {
-      super(inner);
+    KmsLikeStore(ObjectStore delegate) {
+      super(delegate);
     }
 
     private String fake(String real) {
@@ -230,12 +231,12 @@ class ObjectCopierS3Test {
 
     @Override
     public ObjectInfo head(String key) {
-      return encrypted(inner.head(key));
+      return encrypted(delegate.head(key));
     }
 
     @Override
     public ListPage list(ListRequest request) {
-      ListPage page = inner.list(request);
+      ListPage page = delegate.list(request);
       return new ListPage(
           page.objects().stream().map(this::encrypted).toList(),
           page.commonPrefixes(),
@@ -244,21 +245,21 @@ class ObjectCopierS3Test {
 
     @Override
     public InputStream read(String key, ByteRange range, String ifMatch) {
-      return inner.read(
+      return delegate.read(
           key, range, ifMatch == null ? null : realByFake.getOrDefault(ifMatch, ifMatch));
     }
 
     @Override
     public ObjectContent open(String key, ByteRange range, String ifMatch) {
       ObjectContent c =
-          inner.open(
+          delegate.open(
               key, range, ifMatch == null ? null : realByFake.getOrDefault(ifMatch, ifMatch));
       return new ObjectContent(encrypted(c.info()), c.stream());
     }
 
     @Override
     public WriteResult put(String key, InputStream content, long length, PutOptions options) {
-      WriteResult w = inner.put(key, content, length, options);
+      WriteResult w = delegate.put(key, content, length, options);
       return new WriteResult(w.key(), w.size(), fake(w.etag()));
     }
   }

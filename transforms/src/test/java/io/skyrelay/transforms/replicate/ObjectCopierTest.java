@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skyrelay.connectors.ByteRange;
+import io.skyrelay.connectors.ForwardingObjectStore;
+import io.skyrelay.connectors.ObjectContent;
 import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
@@ -213,11 +215,11 @@ class ObjectCopierTest {
   }
 
   /** A store that flips one bit of the bytes passing through it, on their way in or out. */
-  static final class CorruptingStore extends ForwardingStore {
+  static final class CorruptingStore extends ForwardingObjectStore {
     private final Damage damage;
 
-    CorruptingStore(ObjectStore inner, Damage damage) {
-      super(inner);
+    CorruptingStore(ObjectStore delegate, Damage damage) {
+      super(delegate);
       this.damage = damage;
     }
 
@@ -240,9 +242,9 @@ class ObjectCopierTest {
     @Override
     public WriteResult put(String key, InputStream content, long length, PutOptions options) {
       if (damage == Damage.ON_READ) {
-        return inner.put(key, content, length, options);
+        return delegate.put(key, content, length, options);
       }
-      return inner.put(
+      return delegate.put(
           key,
           flipped(content),
           length,
@@ -251,8 +253,16 @@ class ObjectCopierTest {
 
     @Override
     public InputStream read(String key, ByteRange range, String ifMatch) {
-      InputStream in = inner.read(key, range, ifMatch);
+      InputStream in = delegate.read(key, range, ifMatch);
       return damage == Damage.ON_READ ? flipped(in) : in;
+    }
+
+    @Override
+    public ObjectContent open(String key, ByteRange range, String ifMatch) {
+      ObjectContent content = delegate.open(key, range, ifMatch);
+      return damage == Damage.ON_READ
+          ? new ObjectContent(content.info(), flipped(content.stream()))
+          : content;
     }
   }
 }
