@@ -9,6 +9,7 @@
  * io.skyrelay.connectors.Retrier}, store settings declared per connector ({@link
  * io.skyrelay.connectors.StoreSetting}) and their redaction, {@link
  * io.skyrelay.connectors.HashingInputStream} (one MD5 shared by a copier and a store), {@link
+ * io.skyrelay.connectors.ForwardingObjectStore} (the base of store decorators) with {@link
  * io.skyrelay.connectors.ThrottledObjectStore} (a decorator that paces a store's streams), and
  * {@link io.skyrelay.connectors.ObjectStores}, which opens the right connector for a {@code
  * scheme://} URI.
