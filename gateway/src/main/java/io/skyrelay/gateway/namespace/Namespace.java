@@ -300,6 +300,11 @@ public final class Namespace {
           for (String r : replicaRegions) {
             insertCopy(c, versionId, r, physicalKey(b, v.key(), versionId), false);
           }
+          try (PreparedStatement d =
+              c.prepareStatement("DELETE FROM multipart_uploads WHERE upload_id = ?")) {
+            d.setString(1, versionId); // a completed multipart upload is no longer pending
+            d.executeUpdate();
+          }
           return superseded;
         });
   }
@@ -482,7 +487,8 @@ public final class Namespace {
   /**
    * Writes still pending that began before {@code cutoff}, with their copies: with the embedded
    * database, which one process holds, every write pending when the gateway starts was cut off by a
-   * crash.
+   * crash. Multipart uploads are not among them: they outlive a restart (see {@link
+   * #uploadsBefore}).
    */
   public List<ObjectVersion> pendingWritesBefore(Instant cutoff) {
     return tx(
@@ -490,7 +496,9 @@ public final class Namespace {
           List<ObjectVersion> out = new ArrayList<>();
           try (PreparedStatement q =
               c.prepareStatement(
-                  VERSION_COLUMNS + " WHERE status = 'pending' AND created_at < ?")) {
+                  VERSION_COLUMNS
+                      + " WHERE status = 'pending' AND created_at < ?"
+                      + " AND version_id NOT IN (SELECT upload_id FROM multipart_uploads)")) {
             q.setTimestamp(1, Timestamp.from(cutoff));
             try (ResultSet rs = q.executeQuery()) {
               while (rs.next()) {
@@ -553,6 +561,166 @@ public final class Namespace {
             d.executeUpdate();
           }
           return null;
+        });
+  }
+
+  // ---- multipart uploads --------------------------------------------------------------------
+
+  /**
+   * A multipart upload in progress: its pending version (whose id is the upload id) and where its
+   * parts are stored.
+   *
+   * @param version the pending version, with its base copy
+   * @param region the region whose store holds the parts
+   * @param storeUploadId that store's id of the upload
+   * @param createdAt when the upload began
+   */
+  public record PendingUpload(
+      ObjectVersion version, String region, String storeUploadId, Instant createdAt) {
+
+    public String uploadId() {
+      return version.versionId();
+    }
+  }
+
+  /**
+   * A part stored for an upload.
+   *
+   * @param partNumber 1-based position
+   * @param size bytes
+   * @param md5 hex MD5 of the bytes received (the part's ETag for clients)
+   * @param storeEtag the store's token for the part
+   * @param storeMd5 the MD5 the store computed, or {@code null}
+   * @param uploadedAt when it was stored
+   */
+  public record UploadedPart(
+      int partNumber,
+      long size,
+      String md5,
+      String storeEtag,
+      String storeMd5,
+      Instant uploadedAt) {}
+
+  /** Records that the pending version {@code versionId} is assembled by a multipart upload. */
+  public void recordUpload(String versionId, String region, String storeUploadId) {
+    tx(
+        c -> {
+          try (PreparedStatement i =
+              c.prepareStatement(
+                  "INSERT INTO multipart_uploads (upload_id, region, store_upload_id, created_at)"
+                      + " VALUES (?, ?, ?, ?)")) {
+            i.setString(1, versionId);
+            i.setString(2, region);
+            i.setString(3, storeUploadId);
+            i.setTimestamp(4, Timestamp.from(Instant.now()));
+            i.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  private static final String UPLOAD_QUERY =
+      "SELECT u.upload_id, u.region, u.store_upload_id, u.created_at FROM multipart_uploads u"
+          + " JOIN object_versions v ON v.version_id = u.upload_id WHERE v.status = 'pending'";
+
+  /** The upload {@code uploadId}, if it is still in progress. */
+  public Optional<PendingUpload> upload(String uploadId) {
+    List<PendingUpload> found = uploads(UPLOAD_QUERY + " AND u.upload_id = ?", uploadId);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /** The uploads in progress in {@code bucket}, by key then start time. */
+  public List<PendingUpload> uploadsIn(String bucket) {
+    return uploads(UPLOAD_QUERY + " AND v.bucket = ? ORDER BY v.object_key, u.created_at", bucket);
+  }
+
+  /** The uploads in progress begun before {@code cutoff} (abandoned ones, when old enough). */
+  public List<PendingUpload> uploadsBefore(Instant cutoff) {
+    return uploads(UPLOAD_QUERY + " AND u.created_at < ? ORDER BY u.created_at", cutoff);
+  }
+
+  private List<PendingUpload> uploads(String sql, Object arg) {
+    return tx(
+        c -> {
+          List<String[]> rows = new ArrayList<>();
+          List<Instant> created = new ArrayList<>();
+          try (PreparedStatement q = c.prepareStatement(sql)) {
+            if (arg instanceof Instant t) {
+              q.setTimestamp(1, Timestamp.from(t));
+            } else {
+              q.setString(1, (String) arg);
+            }
+            try (ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                created.add(rs.getTimestamp(4).toInstant());
+              }
+            }
+          }
+          List<PendingUpload> out = new ArrayList<>();
+          for (int i = 0; i < rows.size(); i++) {
+            String[] r = rows.get(i);
+            Optional<ObjectVersion> v = version(c, r[0]);
+            if (v.isPresent()) {
+              out.add(new PendingUpload(withCopies(c, v.get(), null), r[1], r[2], created.get(i)));
+            }
+          }
+          return out;
+        });
+  }
+
+  /** Records a stored part, replacing an earlier upload of the same part number. */
+  public void putPart(String uploadId, UploadedPart part) {
+    tx(
+        c -> {
+          try (PreparedStatement d =
+              c.prepareStatement(
+                  "DELETE FROM multipart_parts WHERE upload_id = ? AND part_number = ?")) {
+            d.setString(1, uploadId);
+            d.setInt(2, part.partNumber());
+            d.executeUpdate();
+          }
+          try (PreparedStatement i =
+              c.prepareStatement(
+                  "INSERT INTO multipart_parts (upload_id, part_number, size_bytes, md5,"
+                      + " store_etag, store_md5, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            i.setString(1, uploadId);
+            i.setInt(2, part.partNumber());
+            i.setLong(3, part.size());
+            i.setString(4, part.md5());
+            i.setString(5, part.storeEtag());
+            i.setString(6, part.storeMd5());
+            i.setTimestamp(7, Timestamp.from(part.uploadedAt()));
+            i.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** The parts stored for {@code uploadId}, in part-number order. */
+  public List<UploadedPart> parts(String uploadId) {
+    return tx(
+        c -> {
+          List<UploadedPart> out = new ArrayList<>();
+          try (PreparedStatement q =
+              c.prepareStatement(
+                  "SELECT part_number, size_bytes, md5, store_etag, store_md5, uploaded_at"
+                      + " FROM multipart_parts WHERE upload_id = ? ORDER BY part_number")) {
+            q.setString(1, uploadId);
+            try (ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new UploadedPart(
+                        rs.getInt(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getTimestamp(6).toInstant()));
+              }
+            }
+          }
+          return out;
         });
   }
 

@@ -1,12 +1,16 @@
 package io.skyrelay.gateway.placement;
 
+import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.StoreException;
+import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.gateway.namespace.CopyStatus;
 import io.skyrelay.gateway.namespace.Namespace;
+import io.skyrelay.gateway.namespace.Namespace.PendingUpload;
 import io.skyrelay.gateway.namespace.ObjectVersion;
 import io.skyrelay.gateway.namespace.PhysicalCopy;
 import io.skyrelay.transforms.replicate.ObjectCopier;
 import io.skyrelay.transforms.values.ObjectEntry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +32,9 @@ public final class Replicator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
   private static final long RETRY_SECONDS = 5;
+
+  /** How long a multipart upload may stay incomplete before it is aborted (S3's usual rule). */
+  public static final Duration UPLOAD_LIFETIME = Duration.ofDays(7);
 
   private final Namespace namespace;
   private final Map<String, RegionStore> regions;
@@ -65,6 +72,53 @@ public final class Replicator implements AutoCloseable {
       replicate(v);
     }
     housekeeping.scheduleWithFixedDelay(this::removeObsolete, 0, 10, TimeUnit.SECONDS);
+    housekeeping.scheduleWithFixedDelay(
+        () -> abandonUploadsBefore(Instant.now().minus(UPLOAD_LIFETIME)), 0, 1, TimeUnit.HOURS);
+  }
+
+  /**
+   * Aborts the multipart uploads begun before {@code cutoff}: their parts in the store that holds
+   * them, then their pending versions. Uploads outlive a restart (a client may resume one), but not
+   * {@link #UPLOAD_LIFETIME}.
+   *
+   * @return how many were aborted
+   */
+  public int abandonUploadsBefore(Instant cutoff) {
+    int n = 0;
+    for (PendingUpload up : namespace.uploadsBefore(cutoff)) {
+      ObjectVersion v = up.version();
+      try {
+        RegionStore r = regions.get(up.region());
+        String physicalKey =
+            v.copies().stream()
+                .filter(PhysicalCopy::base)
+                .findFirst()
+                .map(PhysicalCopy::physicalKey)
+                .orElse(v.key());
+        if (r != null) {
+          r.store()
+              .multipart()
+              .ifPresent(
+                  m ->
+                      m.abort(
+                          new UploadHandle(
+                              physicalKey,
+                              up.storeUploadId(),
+                              PutOptions.of(v.contentType(), Map.of()))));
+        }
+        namespace.abortWrite(v.versionId());
+        n++;
+        LOG.info(
+            "{}/{}: aborted multipart upload {} begun {}",
+            v.bucket(),
+            v.key(),
+            up.uploadId(),
+            up.createdAt());
+      } catch (RuntimeException e) {
+        LOG.warn("{}/{}: cannot abort an abandoned upload: {}", v.bucket(), v.key(), e.toString());
+      }
+    }
+    return n;
   }
 
   /** Queues the copies of a ready version that are still pending. */

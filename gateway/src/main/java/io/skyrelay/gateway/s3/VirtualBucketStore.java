@@ -1,16 +1,22 @@
 package io.skyrelay.gateway.s3;
 
 import io.skyrelay.connectors.ByteRange;
+import io.skyrelay.connectors.CompletedPart;
+import io.skyrelay.connectors.Digests;
 import io.skyrelay.connectors.HashingInputStream;
 import io.skyrelay.connectors.InvalidKeyException;
+import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.StoreException;
+import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.connectors.WriteResult;
 import io.skyrelay.gateway.namespace.BucketNames;
 import io.skyrelay.gateway.namespace.Namespace;
 import io.skyrelay.gateway.namespace.Namespace.BucketDeletion;
 import io.skyrelay.gateway.namespace.Namespace.NoSuchBucketException;
+import io.skyrelay.gateway.namespace.Namespace.PendingUpload;
+import io.skyrelay.gateway.namespace.Namespace.UploadedPart;
 import io.skyrelay.gateway.namespace.ObjectVersion;
 import io.skyrelay.gateway.namespace.PhysicalCopy;
 import io.skyrelay.gateway.namespace.VirtualBucket;
@@ -18,11 +24,14 @@ import io.skyrelay.gateway.placement.PlacementPolicies;
 import io.skyrelay.gateway.placement.PlacementPolicy;
 import io.skyrelay.gateway.placement.RegionStore;
 import io.skyrelay.gateway.placement.Replicator;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +50,7 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.CopyObjectResult;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
 import software.amazon.awssdk.services.s3.model.CreateBucketResponse;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
@@ -55,11 +65,13 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListBucketsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
@@ -273,29 +285,51 @@ public final class VirtualBucketStore implements BlobStore {
 
   @Override
   public PutObjectResponse putBlob(PutObjectRequest request, InputStream in) {
-    String bucket = request.bucket();
-    String key = request.key();
-    checkKey(key);
+    checkKey(request.key());
     Long length = request.contentLength();
     if (length == null || length < 0) {
       throw S3Errors.of(411, "MissingContentLength", "a PUT needs a Content-Length");
     }
+    String md5 =
+        write(
+            request.bucket(),
+            request.key(),
+            request.contentType(),
+            request.metadata(),
+            in,
+            length,
+            md5Hex(request.contentMD5()));
+    return PutObjectResponse.builder().eTag(quote(md5)).build();
+  }
+
+  /**
+   * Stores a new version of {@code key} from {@code in} in this region and commits it (two-phase:
+   * pending until stored and verified, then ready), then queues its replicas.
+   *
+   * @return the hex MD5 of the bytes (the new version's ETag)
+   */
+  private String write(
+      String bucket,
+      String key,
+      String contentType,
+      Map<String, String> metadata,
+      InputStream in,
+      long length,
+      String promisedMd5) {
     VirtualBucket vb = bucket(bucket);
     PlacementPolicy policy = PlacementPolicies.parse(vb.policy(), labels);
     RegionStore here = regions.get(region);
     ObjectVersion pending;
     try {
-      pending =
-          namespace.beginWrite(bucket, key, region, request.contentType(), request.metadata());
+      pending = namespace.beginWrite(bucket, key, region, contentType, metadata);
     } catch (NoSuchBucketException e) {
       throw S3Exceptions.noSuchBucket(bucket, null);
     }
     String physicalKey = pending.copies().get(0).physicalKey();
     boolean stored = false;
     HashingInputStream hashed = HashingInputStream.of(in);
-    String promisedMd5 = md5Hex(request.contentMD5());
     try {
-      PutOptions options = PutOptions.of(request.contentType(), Map.of());
+      PutOptions options = PutOptions.of(contentType, Map.of());
       if (promisedMd5 != null) {
         options = options.withMd5(promisedMd5); // a store that can check it refuses the body
       }
@@ -312,22 +346,29 @@ public final class VirtualBucketStore implements BlobStore {
         throw S3Errors.of(400, "BadDigest", "the Content-MD5 does not match the body");
       }
       verifyStored(here, physicalKey, length, md5, w);
-      List<String> replicas = policy.replicasAfterWrite(region, labels);
-      List<String> superseded =
-          namespace.commitWrite(pending.versionId(), length, md5, md5, replicas);
-      if (!replicas.isEmpty()) {
-        namespace.readyVersion(bucket, key).ifPresent(v -> replicator.replicate(withAll(v)));
-      }
-      if (!superseded.isEmpty()) {
-        replicator.removeObsoleteSoon();
-      }
-      return PutObjectResponse.builder().eTag(quote(md5)).build();
+      commit(policy, pending, length, md5, md5);
+      return md5;
     } catch (RuntimeException e) {
       abort(pending.versionId(), here, physicalKey, stored);
       if (promisedMd5 != null && hashed.count() == length && !promisedMd5.equals(hashed.md5Hex())) {
         throw S3Errors.of(400, "BadDigest", "the Content-MD5 does not match the body");
       }
       throw translate(e, bucket, key);
+    }
+  }
+
+  /** Makes a stored and verified pending version ready, and queues its replicas. */
+  private void commit(
+      PlacementPolicy policy, ObjectVersion pending, long size, String etag, String md5) {
+    List<String> replicas = policy.replicasAfterWrite(region, labels);
+    List<String> superseded = namespace.commitWrite(pending.versionId(), size, etag, md5, replicas);
+    if (!replicas.isEmpty()) {
+      namespace
+          .readyVersion(pending.bucket(), pending.key())
+          .ifPresent(v -> replicator.replicate(withAll(v)));
+    }
+    if (!superseded.isEmpty()) {
+      replicator.removeObsoleteSoon();
     }
   }
 
@@ -515,9 +556,88 @@ public final class VirtualBucketStore implements BlobStore {
     return DeleteObjectResponse.builder().build();
   }
 
+  /**
+   * Copies a ready object into a new version of the target key (in the same or another virtual
+   * bucket): the bytes are streamed from the source's copy nearest this region into this region's
+   * store, through the same two-phase write as a PUT. The directive {@code COPY} (the default)
+   * keeps the source's content type and user metadata, {@code REPLACE} takes the request's.
+   */
   @Override
   public CopyObjectResponse copyBlob(CopyObjectRequest request) {
-    throw S3Errors.notImplemented("CopyObject");
+    checkKey(request.destinationKey());
+    bucket(request.destinationBucket());
+    ObjectVersion source = ready(request.sourceBucket(), request.sourceKey());
+    checkCopyConditions(
+        source,
+        request.copySourceIfMatch(),
+        request.copySourceIfNoneMatch(),
+        request.copySourceIfModifiedSince(),
+        request.copySourceIfUnmodifiedSince());
+    boolean replace = request.metadataDirective() == MetadataDirective.REPLACE;
+    String contentType = replace ? request.contentType() : source.contentType();
+    Map<String, String> metadata = replace ? request.metadata() : source.metadata();
+    String md5;
+    try (InputStream in = openReadable(source)) {
+      md5 =
+          write(
+              request.destinationBucket(),
+              request.destinationKey(),
+              contentType,
+              metadata,
+              in,
+              source.size(),
+              null);
+    } catch (IOException e) {
+      throw S3Errors.internal("reading the copy source: " + e.getMessage());
+    }
+    Instant modified =
+        namespace
+            .readyVersion(request.destinationBucket(), request.destinationKey())
+            .map(ObjectVersion::createdAt)
+            .orElse(Instant.now());
+    return CopyObjectResponse.builder()
+        .copyObjectResult(
+            CopyObjectResult.builder().eTag(quote(md5)).lastModified(modified).build())
+        .build();
+  }
+
+  private static void checkCopyConditions(
+      ObjectVersion v,
+      String ifMatch,
+      String ifNoneMatch,
+      Instant ifModifiedSince,
+      Instant ifUnmodifiedSince) {
+    try {
+      checkConditions(v, ifMatch, ifNoneMatch, ifModifiedSince, ifUnmodifiedSince);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 304) {
+        throw S3Errors.preconditionFailed(); // a copy has nothing to leave unmodified
+      }
+      throw e;
+    }
+  }
+
+  /** A stream over the whole of a ready version, from its copy nearest this region. */
+  private InputStream openReadable(ObjectVersion v) {
+    if (v.size() == 0) {
+      return InputStream.nullInputStream();
+    }
+    PlacementPolicy policy = PlacementPolicies.parse(bucket(v.bucket()).policy(), labels);
+    PhysicalCopy copy =
+        policy
+            .copyToRead(region, v.copies(), labels)
+            .orElseThrow(() -> S3Errors.internal("no ready copy of " + v.key() + " in any region"));
+    RegionStore from = regions.get(copy.region());
+    if (from == null) {
+      throw S3Errors.internal("the copy is in region " + copy.region() + ", not configured here");
+    }
+    try {
+      return from.store().read(copy.physicalKey(), null, null);
+    } catch (ObjectNotFoundException e) {
+      throw S3Errors.internal("the copy in region " + copy.region() + " is missing");
+    } catch (StoreException e) {
+      throw S3Errors.internal("reading from region " + copy.region() + ": " + e.getMessage());
+    }
   }
 
   @Override
@@ -531,45 +651,269 @@ public final class VirtualBucketStore implements BlobStore {
     throw S3Errors.notImplemented("setting an object ACL");
   }
 
-  // ---- multipart (not yet) --------------------------------------------------------------------
+  // ---- multipart ----------------------------------------------------------------------------
 
+  /**
+   * Starts a multipart upload: a pending version (whose id is the upload id) and an upload in this
+   * region store's own multi-part facet, under the version's physical key. Parts are streamed to
+   * that store as they come; completing assembles them there and commits the version like a PUT.
+   */
   @Override
   public MultipartUpload initiateMultipartUpload(CreateMultipartUploadRequest request) {
-    throw S3Errors.notImplemented("multipart upload");
-  }
-
-  @Override
-  public void abortMultipartUpload(MultipartUpload upload) {
-    throw S3Errors.notImplemented("multipart upload");
-  }
-
-  @Override
-  public CompleteMultipartUploadResponse completeMultipartUpload(
-      MultipartUpload upload, CompleteMultipartUploadRequest request) {
-    throw S3Errors.notImplemented("multipart upload");
+    String bucket = request.bucket();
+    String key = request.key();
+    checkKey(key);
+    bucket(bucket);
+    RegionStore here = regions.get(region);
+    MultipartUploads parts = multipart(here);
+    ObjectVersion pending;
+    try {
+      pending =
+          namespace.beginWrite(bucket, key, region, request.contentType(), request.metadata());
+    } catch (NoSuchBucketException e) {
+      throw S3Exceptions.noSuchBucket(bucket, null);
+    }
+    String physicalKey = pending.copies().get(0).physicalKey();
+    UploadHandle handle = null;
+    try {
+      handle = parts.begin(physicalKey, PutOptions.of(request.contentType(), Map.of()));
+      namespace.recordUpload(pending.versionId(), region, handle.uploadId());
+      return new MultipartUpload(pending.versionId(), request);
+    } catch (RuntimeException e) {
+      if (handle != null) {
+        abortQuietly(parts, handle);
+      }
+      abort(pending.versionId(), here, physicalKey, false);
+      throw translate(e, bucket, key);
+    }
   }
 
   @Override
   public UploadPartResponse uploadMultipartPart(
       MultipartUpload upload, UploadPartRequest request, InputStream in) {
-    throw S3Errors.notImplemented("multipart upload");
+    PendingUpload up = pendingUpload(upload);
+    int partNumber = request.partNumber();
+    Long length = request.contentLength();
+    if (length == null || length < 0) {
+      throw S3Errors.of(411, "MissingContentLength", "a part needs a Content-Length");
+    }
+    RegionStore store = regions.get(up.region());
+    MultipartUploads parts = multipart(store);
+    if (length > parts.partLimits().maxPartSize()) {
+      throw S3Errors.of(
+          400,
+          "EntityTooLarge",
+          "a part is at most " + parts.partLimits().maxPartSize() + " bytes here");
+    }
+    String promisedMd5 = md5Hex(request.contentMD5());
+    HashingInputStream hashed = HashingInputStream.of(in);
+    CompletedPart stored;
+    try {
+      stored = parts.uploadPart(handleOf(up), partNumber, hashed, length);
+    } catch (ObjectNotFoundException e) {
+      throw noSuchUpload(upload.id());
+    } catch (RuntimeException e) {
+      throw translatePart(e, upload, partNumber);
+    }
+    if (hashed.count() != length || stored.size() != length) {
+      throw S3Errors.of(
+          400,
+          "IncompleteBody",
+          "the part had " + hashed.count() + " bytes, Content-Length said " + length);
+    }
+    String md5 = hashed.md5Hex();
+    if (promisedMd5 != null && !promisedMd5.equals(md5)) {
+      throw S3Errors.of(400, "BadDigest", "the Content-MD5 does not match the part");
+    }
+    if (stored.md5() != null && !stored.md5().equals(md5)) {
+      throw S3Errors.internal(
+          "part "
+              + partNumber
+              + " stored in region "
+              + up.region()
+              + " does not match the bytes received");
+    }
+    namespace.putPart(
+        upload.id(),
+        new UploadedPart(partNumber, length, md5, stored.etag(), stored.md5(), Instant.now()));
+    return UploadPartResponse.builder().eTag(quote(md5)).build();
+  }
+
+  /**
+   * Assembles the parts the client names in the region store that holds them, checks the size of
+   * the result, then commits the version (ready, superseding the key's previous one) and queues its
+   * replicas. The ETag is S3's: the MD5 of the parts' MD5s, then {@code -} and the part count.
+   */
+  @Override
+  public CompleteMultipartUploadResponse completeMultipartUpload(
+      MultipartUpload upload, CompleteMultipartUploadRequest request) {
+    PendingUpload up = pendingUpload(upload);
+    ObjectVersion pending = up.version();
+    Map<Integer, UploadedPart> stored = new HashMap<>();
+    for (UploadedPart p : namespace.parts(upload.id())) {
+      stored.put(p.partNumber(), p);
+    }
+    List<CompletedPart> chosen = new ArrayList<>();
+    MessageDigest etagDigest = Digests.md5();
+    long size = 0;
+    for (var p : request.multipartUpload().parts()) {
+      UploadedPart part = stored.get(p.partNumber());
+      if (part == null || (p.eTag() != null && !unquote(p.eTag()).equals(part.md5()))) {
+        throw S3Errors.of(
+            400, "InvalidPart", "part " + p.partNumber() + " was not uploaded with that ETag");
+      }
+      chosen.add(
+          new CompletedPart(part.partNumber(), part.storeEtag(), part.size(), part.storeMd5()));
+      etagDigest.update(HexFormat.of().parseHex(part.md5()));
+      size += part.size();
+    }
+    String etag = HexFormat.of().formatHex(etagDigest.digest()) + "-" + chosen.size();
+    RegionStore store = regions.get(up.region());
+    MultipartUploads parts = multipart(store);
+    String physicalKey = pending.copies().get(0).physicalKey();
+    boolean assembled = false;
+    try {
+      WriteResult w = parts.complete(handleOf(up), chosen);
+      assembled = true;
+      long storedSize = w.size() >= 0 ? w.size() : store.store().head(physicalKey).size();
+      if (storedSize != size) {
+        throw S3Errors.internal(
+            "the object assembled in region "
+                + up.region()
+                + " has "
+                + storedSize
+                + " bytes, its parts "
+                + size);
+      }
+      // The whole object's MD5 is known when the store computed it (local disk), not otherwise.
+      String md5 = w.etag() != null && w.etag().matches("[0-9a-f]{32}") ? w.etag() : null;
+      commit(
+          PlacementPolicies.parse(bucket(pending.bucket()).policy(), labels),
+          pending,
+          size,
+          etag,
+          md5);
+    } catch (RuntimeException e) {
+      if (assembled) {
+        // the assembled bytes are not committed: drop them and the upload
+        abort(pending.versionId(), store, physicalKey, true);
+      }
+      throw translate(e, pending.bucket(), pending.key());
+    }
+    return CompleteMultipartUploadResponse.builder()
+        .bucket(pending.bucket())
+        .key(pending.key())
+        .eTag(quote(etag))
+        .build();
+  }
+
+  @Override
+  public void abortMultipartUpload(MultipartUpload upload) {
+    PendingUpload up = pendingUpload(upload);
+    RegionStore store = regions.get(up.region());
+    abortQuietly(multipart(store), handleOf(up));
+    namespace.abortWrite(upload.id());
   }
 
   @Override
   public List<Part> listMultipartUpload(MultipartUpload upload) {
-    throw S3Errors.notImplemented("multipart upload");
+    Optional<PendingUpload> up = namespace.upload(upload.id());
+    if (up.isEmpty() || !matches(up.get(), upload)) {
+      return List.of(); // completed or aborted (the front end then answers NoSuchUpload)
+    }
+    List<Part> out = new ArrayList<>();
+    for (UploadedPart p : namespace.parts(upload.id())) {
+      out.add(
+          Part.builder()
+              .partNumber(p.partNumber())
+              .eTag(quote(p.md5()))
+              .size(p.size())
+              .lastModified(p.uploadedAt())
+              .build());
+    }
+    return out;
   }
 
   @Override
   public List<software.amazon.awssdk.services.s3.model.MultipartUpload> listMultipartUploads(
       String container) {
     bucket(container);
-    return List.of();
+    List<software.amazon.awssdk.services.s3.model.MultipartUpload> out = new ArrayList<>();
+    for (PendingUpload up : namespace.uploadsIn(container)) {
+      out.add(
+          software.amazon.awssdk.services.s3.model.MultipartUpload.builder()
+              .key(up.version().key())
+              .uploadId(up.uploadId())
+              .initiated(up.createdAt())
+              .storageClass("STANDARD")
+              .build());
+    }
+    return out;
   }
 
   @Override
   public long getMinimumMultipartPartSize() {
     return 5L * 1024 * 1024;
+  }
+
+  private PendingUpload pendingUpload(MultipartUpload upload) {
+    Optional<PendingUpload> up = namespace.upload(upload.id());
+    if (up.isEmpty() || !matches(up.get(), upload)) {
+      bucket(upload.containerName());
+      throw noSuchUpload(upload.id());
+    }
+    return up.get();
+  }
+
+  private static boolean matches(PendingUpload up, MultipartUpload upload) {
+    return up.version().bucket().equals(upload.containerName())
+        && up.version().key().equals(upload.blobName());
+  }
+
+  private static UploadHandle handleOf(PendingUpload up) {
+    return new UploadHandle(
+        up.version().copies().stream()
+            .filter(PhysicalCopy::base)
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalStateException("upload " + up.uploadId() + " has no base copy"))
+            .physicalKey(),
+        up.storeUploadId(),
+        PutOptions.of(up.version().contentType(), Map.of()));
+  }
+
+  private static MultipartUploads multipart(RegionStore store) {
+    return store
+        .store()
+        .multipart()
+        .orElseThrow(
+            () ->
+                S3Errors.notImplemented(
+                    "multipart upload in region " + store.label() + "'s store"));
+  }
+
+  private static void abortQuietly(MultipartUploads parts, UploadHandle handle) {
+    try {
+      parts.abort(handle);
+    } catch (RuntimeException e) {
+      LOG.warn("discarding the parts of upload {}: {}", handle.uploadId(), e.getMessage());
+    }
+  }
+
+  private static S3Exception noSuchUpload(String uploadId) {
+    return S3Errors.of(
+        404,
+        "NoSuchUpload",
+        "the upload " + uploadId + " does not exist (completed or aborted already?)");
+  }
+
+  private static RuntimeException translatePart(RuntimeException e, MultipartUpload upload, int n) {
+    if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException) {
+      return e;
+    }
+    LOG.warn(
+        "{}/{}: part {} failed: {}", upload.containerName(), upload.blobName(), n, e.toString());
+    return S3Errors.internal("storing part " + n + " failed; upload it again");
   }
 
   // ---- helpers ------------------------------------------------------------------------------
