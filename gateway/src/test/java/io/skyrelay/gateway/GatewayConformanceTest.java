@@ -68,8 +68,6 @@ class GatewayConformanceTest extends ObjectStoreConformanceTest {
   @Override
   protected Optional<String> serverGap(Feature feature) {
     return switch (feature) {
-      case MULTIPART, PART_COPY -> Optional.of("the gateway has no multipart upload yet");
-      case SERVER_SIDE_COPY -> Optional.of("the gateway has no CopyObject yet");
       case CONDITIONAL_CREATE -> Optional.of("the gateway has no conditional PUT yet");
       default -> Optional.empty();
     };

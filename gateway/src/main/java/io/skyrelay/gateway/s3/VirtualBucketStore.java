@@ -819,7 +819,16 @@ public final class VirtualBucketStore implements BlobStore {
   public List<Part> listMultipartUpload(MultipartUpload upload) {
     Optional<PendingUpload> up = namespace.upload(upload.id());
     if (up.isEmpty() || !matches(up.get(), upload)) {
-      return List.of(); // completed or aborted (the front end then answers NoSuchUpload)
+      boolean completed =
+          namespace
+              .readyVersion(upload.containerName(), upload.blobName())
+              .filter(v -> v.versionId().equals(upload.id()))
+              .isPresent();
+      if (completed) {
+        return List.of(); // the front end answers a repeated complete as the first one
+      }
+      bucket(upload.containerName());
+      throw noSuchUpload(upload.id());
     }
     List<Part> out = new ArrayList<>();
     for (UploadedPart p : namespace.parts(upload.id())) {
