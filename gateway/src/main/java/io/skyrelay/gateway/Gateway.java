@@ -141,6 +141,16 @@ public final class Gateway implements AutoCloseable {
     return namespace;
   }
 
+  /**
+   * Aborts the multipart uploads begun before {@code cutoff} (done hourly for those older than
+   * {@link Replicator#UPLOAD_LIFETIME}).
+   *
+   * @return how many were aborted
+   */
+  public int abandonUploadsBefore(Instant cutoff) {
+    return replicator.abandonUploadsBefore(cutoff);
+  }
+
   /** The endpoint of each region, in configuration order. */
   public Map<String, URI> endpoints() {
     Map<String, URI> out = new LinkedHashMap<>();

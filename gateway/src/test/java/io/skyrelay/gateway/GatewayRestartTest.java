@@ -11,13 +11,18 @@ import io.skyrelay.gateway.config.GatewayConfigLoader;
 import io.skyrelay.gateway.namespace.ObjectVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -84,6 +89,89 @@ class GatewayRestartTest {
       assertFalse(Files.exists(crashedBytes), "the cut-off write's bytes are removed");
       assertThrows(
           NoSuchKeyException.class, () -> b.headObject(r -> r.bucket("kept").key("cut-off")));
+    }
+  }
+
+  @Test
+  void multipartUploadsOutliveARestartUntilTheyAreAbandoned() throws Exception {
+    Path file = dir.resolve("gateway.yaml");
+    Files.writeString(
+        file,
+        """
+        database: state
+        regions:
+          - label: local:a
+            listen: 127.0.0.1:0
+            store: %s
+        buckets:
+          - name: kept
+            policy: replicate-all
+        access-keys:
+          - id: RESTARTKEY
+            secret: restart-secret-Xk2
+        """
+            .formatted(dir.resolve("a").toUri()));
+    GatewayConfig config = GatewayConfigLoader.load(file);
+    byte[] first = new byte[5 * 1024 * 1024];
+    new Random(6).nextBytes(first);
+    byte[] second = new byte[1000];
+    new Random(7).nextBytes(second);
+    String resumed;
+    String abandoned;
+    String firstEtag;
+    try (Gateway g = Gateway.start(config);
+        S3Client a =
+            GatewayS3Test.client(g.endpoint("local:a"), "restart-secret-Xk2", "RESTARTKEY")) {
+      resumed = a.createMultipartUpload(b -> b.bucket("kept").key("resumed")).uploadId();
+      firstEtag =
+          a.uploadPart(
+                  b -> b.bucket("kept").key("resumed").uploadId(resumed).partNumber(1),
+                  RequestBody.fromBytes(first))
+              .eTag();
+      abandoned = a.createMultipartUpload(b -> b.bucket("kept").key("abandoned")).uploadId();
+      a.uploadPart(
+          b -> b.bucket("kept").key("abandoned").uploadId(abandoned).partNumber(1),
+          RequestBody.fromBytes(second));
+    }
+
+    try (Gateway g = Gateway.start(config);
+        S3Client a =
+            GatewayS3Test.client(g.endpoint("local:a"), "restart-secret-Xk2", "RESTARTKEY")) {
+      // both uploads are still pending after the restart, and one can be finished
+      assertEquals(
+          List.of(abandoned, resumed),
+          a.listMultipartUploads(b -> b.bucket("kept")).uploads().stream()
+              .map(MultipartUpload::uploadId)
+              .toList());
+      String secondEtag =
+          a.uploadPart(
+                  b -> b.bucket("kept").key("resumed").uploadId(resumed).partNumber(2),
+                  RequestBody.fromBytes(second))
+              .eTag();
+      a.completeMultipartUpload(
+          b ->
+              b.bucket("kept")
+                  .key("resumed")
+                  .uploadId(resumed)
+                  .multipartUpload(
+                      m ->
+                          m.parts(
+                              CompletedPart.builder().partNumber(1).eTag(firstEtag).build(),
+                              CompletedPart.builder().partNumber(2).eTag(secondEtag).build())));
+      byte[] got = a.getObjectAsBytes(b -> b.bucket("kept").key("resumed")).asByteArray();
+      assertEquals(first.length + second.length, got.length);
+      assertArrayEquals(second, Arrays.copyOfRange(got, first.length, got.length));
+
+      // an upload left long enough is aborted: its parts and its pending version go
+      assertEquals(1, g.abandonUploadsBefore(Instant.now().plusSeconds(1)));
+      assertTrue(a.listMultipartUploads(b -> b.bucket("kept")).uploads().isEmpty());
+      assertEquals(List.of(), g.namespace().versions("kept", "abandoned"));
+      Path staged = dir.resolve("a").resolve(".skyrelay").resolve("uploads");
+      try (Stream<Path> left = Files.exists(staged) ? Files.list(staged) : Stream.empty()) {
+        assertEquals(List.of(), left.toList(), "no staged parts remain");
+      }
+      assertArrayEquals(
+          got, a.getObjectAsBytes(b -> b.bucket("kept").key("resumed")).asByteArray());
     }
   }
 }
