@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -316,5 +317,58 @@ class GatewayMultipartTest {
     assertThrows(
         NoSuchKeyException.class,
         () -> east.headObject(b -> b.bucket("shared").key("docs/never.txt")));
+  }
+
+  @Test
+  void aPartRefusedForItsContentMd5CannotBeCompletedWithTheEarlierUpload() throws Exception {
+    String key = "refused/part.bin";
+    byte[] good = bytes(1000, 12);
+    byte[] other = bytes(1000, 13);
+    String goodMd5 = Base64.getEncoder().encodeToString(md5(good));
+    String uploadId = east.createMultipartUpload(b -> b.bucket("shared").key(key)).uploadId();
+    String etag =
+        east.uploadPart(
+                b -> b.bucket("shared").key(key).uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(good))
+            .eTag();
+    String last =
+        east.uploadPart(
+                b -> b.bucket("shared").key(key).uploadId(uploadId).partNumber(2),
+                RequestBody.fromBytes(other))
+            .eTag();
+    S3Exception bad =
+        assertThrows(
+            S3Exception.class,
+            () ->
+                east.uploadPart(
+                    b ->
+                        b.bucket("shared")
+                            .key(key)
+                            .uploadId(uploadId)
+                            .partNumber(1)
+                            .contentMD5(goodMd5),
+                    RequestBody.fromBytes(other)));
+    assertEquals("BadDigest", bad.awsErrorDetails().errorCode());
+    // the store holds the refused body now: completing with the earlier part's ETag must fail
+    S3Exception invalid =
+        assertThrows(
+            S3Exception.class,
+            () ->
+                east.completeMultipartUpload(
+                    b ->
+                        b.bucket("shared")
+                            .key(key)
+                            .uploadId(uploadId)
+                            .multipartUpload(
+                                m ->
+                                    m.parts(
+                                        CompletedPart.builder().partNumber(1).eTag(etag).build(),
+                                        CompletedPart.builder()
+                                            .partNumber(2)
+                                            .eTag(last)
+                                            .build()))));
+    assertEquals("InvalidPart", invalid.awsErrorDetails().errorCode());
+    assertThrows(NoSuchKeyException.class, () -> east.headObject(b -> b.bucket("shared").key(key)));
+    east.abortMultipartUpload(b -> b.bucket("shared").key(key).uploadId(uploadId));
   }
 }

@@ -697,6 +697,24 @@ public final class Namespace {
         });
   }
 
+  /**
+   * Forgets part {@code partNumber} of an upload: its bytes in the store were replaced by a body
+   * that failed its checks, so it has to be uploaded again before the upload can complete.
+   */
+  public void forgetPart(String uploadId, int partNumber) {
+    tx(
+        c -> {
+          try (PreparedStatement d =
+              c.prepareStatement(
+                  "DELETE FROM multipart_parts WHERE upload_id = ? AND part_number = ?")) {
+            d.setString(1, uploadId);
+            d.setInt(2, partNumber);
+            d.executeUpdate();
+          }
+          return null;
+        });
+  }
+
   /** The parts stored for {@code uploadId}, in part-number order. */
   public List<UploadedPart> parts(String uploadId) {
     return tx(

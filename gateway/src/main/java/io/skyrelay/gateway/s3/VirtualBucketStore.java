@@ -708,6 +708,9 @@ public final class VirtualBucketStore implements BlobStore {
     String promisedMd5 = md5Hex(request.contentMD5());
     HashingInputStream hashed = HashingInputStream.of(in);
     CompletedPart stored;
+    // The store replaces an earlier upload of this part whatever comes of this one: forget the
+    // earlier one first, so that a body failing its checks leaves the part missing, not wrong.
+    namespace.forgetPart(upload.id(), partNumber);
     try {
       stored = parts.uploadPart(handleOf(up), partNumber, hashed, length);
     } catch (ObjectNotFoundException e) {
