@@ -14,7 +14,9 @@ import io.skyrelay.transforms.replicate.RouteSetup;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import io.skyrelay.transforms.values.KeyFilter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -123,6 +125,16 @@ public final class ReplicateCommand implements Callable<Integer> {
       paramLabel = "GLOB",
       description = "Leave out keys this glob matches (repeatable; see --include).")
   List<String> excludes = new ArrayList<>();
+
+  @Option(
+      names = "--files-from",
+      paramLabel = "FILE",
+      description =
+          "Copy (and with --delete, delete) only the keys listed in FILE, one per line, relative"
+              + " to SRC, as rclone's --files-from; blank lines and lines starting with # or ; are"
+              + " skipped, surrounding spaces and a leading / are dropped. Other filters still"
+              + " apply to the keys listed.")
+  Path filesFrom;
 
   @Option(
       names = "--min-size",
@@ -271,9 +283,36 @@ public final class ReplicateCommand implements Callable<Integer> {
     return rules;
   }
 
+  /**
+   * The keys of a {@code --files-from} file: one a line, spaces around it and a leading {@code /}
+   * dropped, blank lines and comments ({@code #}, {@code ;}) skipped.
+   */
+  static List<String> readKeyList(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("--files-from " + file + ": no such file");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--files-from " + file + ": cannot be read: " + e);
+    }
+    List<String> keys = new ArrayList<>();
+    for (String line : lines) {
+      String key = line.strip();
+      if (key.isEmpty() || key.startsWith("#") || key.startsWith(";")) {
+        continue;
+      }
+      keys.add(key.startsWith("/") ? key.substring(1) : key);
+    }
+    return keys;
+  }
+
   /** The filters as the job applies them, for the output of a run and of a dry run. */
   static String describe(KeyFilter filter) {
     StringBuilder b = new StringBuilder("filters:");
+    if (filter.keyListSize() >= 0) {
+      b.append(" only the ").append(filter.keyListSize()).append(" keys listed (--files-from);");
+    }
     List<String> rules = filter.orderedRules();
     if (!rules.isEmpty()) {
       b.append(' ');
@@ -338,9 +377,13 @@ public final class ReplicateCommand implements Callable<Integer> {
         KeyFilter.all()
             .withOrderedRules(filterRules())
             .withSizes(minSize == null ? 0 : minSize, maxSize == null ? Long.MAX_VALUE : maxSize);
+    if (filesFrom != null) {
+      filter = filter.withKeyList(readKeyList(filesFrom));
+    }
     if (locations.singleObject() && !filter.acceptsAll()) {
       throw new IllegalArgumentException(
-          "--include, --exclude, --min-size and --max-size select objects of a folder, and "
+          "--include, --exclude, --files-from, --min-size and --max-size select objects of a"
+              + " folder, and "
               + source
               + " is one object");
     }

@@ -136,6 +136,30 @@ class ReplicateFiltersTest {
   }
 
   @Test
+  void filesFromCopiesAndDeletesOnlyTheKeysListed() throws Exception {
+    Path list = tmp.resolve("keys.txt");
+    java.nio.file.Files.writeString(
+        list, "# what to copy\n/photos/a.jpg\n\n  photos/raw/c.jpg  \n; not this\nold.jpg\n");
+    Path dst = tmp.resolve("listed");
+    try (ObjectStore d = open(dst)) {
+      put(d, "old.jpg", 10); // listed, gone from the source: deleted
+      put(d, "other.jpg", 10); // not listed: kept
+    }
+    Object[] r = run(dst, "--files-from", list.toString(), "--delete");
+    assertEquals(0, r[0]);
+    assertTrue(((String) r[1]).contains("only the 3 keys listed (--files-from)"), (String) r[1]);
+    assertEquals(List.of("other.jpg", "photos/a.jpg", "photos/raw/c.jpg"), keys(dst));
+
+    // other filters still apply to the keys listed
+    Path small = tmp.resolve("listed-small");
+    assertEquals(0, run(small, "--files-from", list.toString(), "--exclude", "raw/**")[0]);
+    assertEquals(List.of("photos/a.jpg"), keys(small));
+
+    Object[] missing = run(tmp.resolve("x"), "--files-from", tmp.resolve("nope.txt").toString());
+    assertEquals(ExitStatus.USAGE, missing[0]);
+  }
+
+  @Test
   void aBadGlobIsABadArgument() {
     assertEquals(ExitStatus.USAGE, run(tmp.resolve("x"), "--include", "{a,b")[0]);
     assertEquals(ExitStatus.USAGE, run(tmp.resolve("x"), "--min-size", "lots")[0]);

@@ -4,7 +4,9 @@ import java.io.Serializable;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +18,9 @@ import java.util.regex.Pattern;
  * <p>A filter may also hold rclone-style rules ({@link #withOrderedRules}): {@code +GLOB} includes,
  * {@code -GLOB} excludes, the first rule that matches a key decides, and when there is any {@code
  * +} rule a key that matches none is excluded. And it may bound objects' sizes ({@link
- * #withSizes}); such a filter selects objects ({@link #accepts(String, long)}), not only keys.
+ * #withSizes}); such a filter selects objects ({@link #accepts(String, long)}), not only keys. And
+ * it may hold a list of keys ({@link #withKeyList}), as rclone's {@code --files-from}: then only
+ * those keys are selected, and of them only those the other rules select.
  */
 public final class KeyFilter implements Serializable {
 
@@ -28,6 +32,9 @@ public final class KeyFilter implements Serializable {
   private final long minSize;
   private final long maxSize;
 
+  /** The only keys selected, or {@code null} for no list. */
+  private final Set<String> keyList;
+
   /** The compiled rules, made on first use after deserialization, in one assignment. */
   private transient Rules rules;
 
@@ -37,7 +44,7 @@ public final class KeyFilter implements Serializable {
       List<Pattern> ordered) {}
 
   public KeyFilter(List<String> include, List<String> exclude) {
-    this(include, exclude, List.of(), 0, Long.MAX_VALUE);
+    this(include, exclude, List.of(), 0, Long.MAX_VALUE, null);
   }
 
   private KeyFilter(
@@ -45,8 +52,10 @@ public final class KeyFilter implements Serializable {
       List<String> exclude,
       List<String> ordered,
       long minSize,
-      long maxSize) {
+      long maxSize,
+      Set<String> keyList) {
     this.include = List.copyOf(include);
+    this.keyList = keyList == null ? null : Set.copyOf(keyList);
     this.exclude = List.copyOf(exclude);
     this.ordered = List.copyOf(ordered);
     this.minSize = minSize;
@@ -71,12 +80,26 @@ public final class KeyFilter implements Serializable {
    * {@code -GLOB} excludes the keys the glob matches ({@link RcloneGlob}).
    */
   public KeyFilter withOrderedRules(List<String> rules) {
-    return new KeyFilter(include, exclude, rules, minSize, maxSize);
+    return new KeyFilter(include, exclude, rules, minSize, maxSize, keyList);
   }
 
   /** This filter selecting only objects of {@code minSize} to {@code maxSize} bytes. */
   public KeyFilter withSizes(long minSize, long maxSize) {
-    return new KeyFilter(include, exclude, ordered, minSize, maxSize);
+    return new KeyFilter(include, exclude, ordered, minSize, maxSize, keyList);
+  }
+
+  /**
+   * This filter selecting only the keys in {@code keys} (relative to the location), as rclone's
+   * {@code --files-from}; the list travels with the job, so it suits thousands of keys, not
+   * millions.
+   */
+  public KeyFilter withKeyList(Collection<String> keys) {
+    return new KeyFilter(include, exclude, ordered, minSize, maxSize, Set.copyOf(keys));
+  }
+
+  /** How many keys the key list holds, or -1 without one. */
+  public int keyListSize() {
+    return keyList == null ? -1 : keyList.size();
   }
 
   /** The rclone-style rules, in order. */
@@ -101,6 +124,7 @@ public final class KeyFilter implements Serializable {
     return include.isEmpty()
         && exclude.isEmpty()
         && ordered.isEmpty()
+        && keyList == null
         && minSize == 0
         && maxSize == Long.MAX_VALUE;
   }
@@ -114,6 +138,9 @@ public final class KeyFilter implements Serializable {
   public boolean accepts(String relativeKey) {
     if (acceptsAll()) {
       return true;
+    }
+    if (keyList != null && !keyList.contains(relativeKey)) {
+      return false;
     }
     Rules r = rules;
     if (r == null) {
