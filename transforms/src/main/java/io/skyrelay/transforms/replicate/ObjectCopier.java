@@ -152,21 +152,28 @@ public final class ObjectCopier {
     try {
       verify(dstKey, listedMd5, size, digest, w);
     } catch (VerificationException e) {
-      try {
-        // Only the object this copy wrote: a newer write by someone else is left alone.
-        if (w.etag() != null && w.etag().equals(destination.head(dstKey).etag())) {
-          destination.delete(dstKey);
-          throw new VerificationException(
-              e.getMessage() + "; the copy was removed, the next run copies it again");
-        }
-      } catch (StoreException removal) {
-        if (removal instanceof VerificationException v) {
-          throw v;
-        }
-        e.addSuppressed(removal);
+      if (removeWritten(dstKey, w, e)) {
+        throw new VerificationException(
+            e.getMessage() + "; the copy was removed, the next run copies it again");
       }
       throw e;
     }
+  }
+
+  /**
+   * Deletes what {@code w} wrote, if the destination still holds that write (a newer write by
+   * someone else is left alone); a failure to delete is added to {@code cause}.
+   */
+  private boolean removeWritten(String dstKey, WriteResult w, Exception cause) {
+    try {
+      if (w.etag() != null && w.etag().equals(destination.head(dstKey).etag())) {
+        destination.delete(dstKey);
+        return true;
+      }
+    } catch (StoreException removal) {
+      cause.addSuppressed(removal);
+    }
+    return false;
   }
 
   /**

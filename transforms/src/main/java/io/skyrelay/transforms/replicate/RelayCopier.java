@@ -2,7 +2,7 @@ package io.skyrelay.transforms.replicate;
 
 import io.skyrelay.connectors.ByteRange;
 import io.skyrelay.connectors.CompletedPart;
-import io.skyrelay.connectors.Digests;
+import io.skyrelay.connectors.HashingInputStream;
 import io.skyrelay.connectors.ObjectContent;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.PreconditionFailedException;
@@ -13,10 +13,7 @@ import io.skyrelay.connectors.WriteResult;
 import io.skyrelay.transforms.values.ObjectEntry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,11 +102,10 @@ final class RelayCopier {
               .open(sourceLocation.keyOf(entry.key), null, entry.etag)) {
         options = ObjectCopier.putOptions(content.info(), entry.etag);
         listedMd5 = ObjectCopier.confirmedMd5(entry, content.info());
-        MessageDigest md5 = Digests.md5();
-        InputStream in = new DigestInputStream(content.stream(), md5);
+        HashingInputStream in = HashingInputStream.of(content.stream());
         first = stage(relay, name, in, entry.size, options);
         staged.add(first);
-        digest = HexFormat.of().formatHex(md5.digest());
+        digest = in.md5Hex();
       } catch (IOException e) {
         throw new StoreException("reading " + entry.key + " from the source: " + e, e);
       }
@@ -123,14 +119,14 @@ final class RelayCopier {
       }
       Staged last = forward(first, route, name, entry.size, options, staged);
       String dstKey = destinationLocation.keyOf(entry.key);
-      MessageDigest md5 = Digests.md5();
       WriteResult w;
-      try (InputStream in = last.open(md5, destinationLocation.region())) {
+      String delivered;
+      try (HashingInputStream in = HashingInputStream.of(last.open(destinationLocation.region()))) {
         w = destination.put(dstKey, in, entry.size, options.withMd5(digest));
+        delivered = in.md5Hex();
       } catch (IOException e) {
         throw relayFailed(last.relay, "reading the staged copy", e);
       }
-      String delivered = HexFormat.of().formatHex(md5.digest());
       if (!delivered.equals(digest)) {
         throw new ObjectCopier.VerificationException(
             dstKey + ": the relays delivered MD5 " + delivered + ", the source sent " + digest);
@@ -160,8 +156,8 @@ final class RelayCopier {
     List<Staged> staged = new ArrayList<>();
     try {
       String relay = route.relays().get(0);
-      MessageDigest md5 = Digests.md5();
       Staged first;
+      String digest;
       try (InputStream raw =
           views
               .readFor(source, sourceLocation.region(), relay)
@@ -169,22 +165,22 @@ final class RelayCopier {
                   sourceLocation.keyOf(entry.key),
                   ByteRange.ofLength(offset, length),
                   entry.etag)) {
-        InputStream in = new DigestInputStream(raw, md5);
+        HashingInputStream in = HashingInputStream.of(raw);
         first = stage(relay, name, in, length, PutOptions.DEFAULT);
         staged.add(first);
+        digest = in.md5Hex();
       } catch (IOException e) {
         throw new StoreException("reading part " + partNumber + " of " + entry.key + ": " + e, e);
       }
-      String digest = HexFormat.of().formatHex(md5.digest());
       Staged last = forward(first, route, name, length, PutOptions.DEFAULT, staged);
-      MessageDigest delivered = Digests.md5();
       CompletedPart part;
-      try (InputStream in = last.open(delivered, destinationLocation.region())) {
+      String got;
+      try (HashingInputStream in = HashingInputStream.of(last.open(destinationLocation.region()))) {
         part = destination.multipart().orElseThrow().uploadPart(upload, partNumber, in, length);
+        got = in.md5Hex();
       } catch (IOException e) {
         throw relayFailed(last.relay, "reading the staged part", e);
       }
-      String got = HexFormat.of().formatHex(delivered.digest());
       if (!got.equals(digest)) {
         throw new ObjectCopier.VerificationException(
             upload.key()
@@ -213,7 +209,7 @@ final class RelayCopier {
     for (int i = 1; i < route.relays().size(); i++) {
       String next = route.relays().get(i);
       Staged copy;
-      try (InputStream in = at.open(null, next)) {
+      try (InputStream in = at.open(next)) {
         copy = stage(next, name, in, length, options);
       } catch (IOException e) {
         throw relayFailed(at.relay, "reading the staged copy", e);
@@ -268,15 +264,13 @@ final class RelayCopier {
       this.key = key;
     }
 
-    /** Its bytes, as read for region {@code to}, through {@code md5} when not null. */
-    InputStream open(MessageDigest md5, String to) {
-      InputStream in;
+    /** Its bytes, as read for region {@code to}. */
+    InputStream open(String to) {
       try {
-        in = views.readFor(relayStores.get(relay), relay, to).read(key, null, null);
+        return views.readFor(relayStores.get(relay), relay, to).read(key, null, null);
       } catch (StoreException e) {
         throw relayFailed(relay, "reading " + key, e);
       }
-      return md5 == null ? in : new DigestInputStream(in, md5);
     }
 
     void delete() {
