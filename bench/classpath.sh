@@ -7,7 +7,7 @@ out="$root/pipelines/target/bench-classpath.txt"
 (cd "$root" && mvn -q -B -ntp -pl pipelines -am test-compile dependency:build-classpath \
   -Dspotless.check.skip=true -Dmdep.outputFile=target/bench-classpath.txt) >&2
 mods=""
-for m in pipelines transforms io-connectors; do
+for m in pipelines gateway transforms io-connectors; do
   mods="$mods:$root/$m/target/test-classes:$root/$m/target/classes"
 done
 echo "${mods#:}:$(cat "$out")"

@@ -1,5 +1,6 @@
 package io.skyrelay.gateway;
 
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
@@ -7,7 +8,10 @@ import io.skyrelay.gateway.config.GatewayConfig;
 import io.skyrelay.gateway.config.GatewayConfig.AccessKey;
 import io.skyrelay.gateway.config.GatewayConfig.BucketConfig;
 import io.skyrelay.gateway.config.GatewayConfig.RegionConfig;
+import io.skyrelay.gateway.metrics.GatewayMetrics;
+import io.skyrelay.gateway.metrics.Prices;
 import io.skyrelay.gateway.namespace.Namespace;
+import io.skyrelay.gateway.namespace.NamespaceStatistics;
 import io.skyrelay.gateway.placement.RegionStore;
 import io.skyrelay.gateway.placement.Replicator;
 import io.skyrelay.gateway.s3.RegionEndpoint;
@@ -40,6 +44,8 @@ public final class Gateway implements AutoCloseable {
   private final Map<String, RegionStore> regions;
   private final Replicator replicator;
   private final Map<String, RegionEndpoint> endpoints;
+  private final GatewayMetrics metrics;
+  private HTTPServer metricsServer;
 
   private Gateway(
       GatewayConfig config,
@@ -47,13 +53,15 @@ public final class Gateway implements AutoCloseable {
       Namespace namespace,
       Map<String, RegionStore> regions,
       Replicator replicator,
-      Map<String, RegionEndpoint> endpoints) {
+      Map<String, RegionEndpoint> endpoints,
+      GatewayMetrics metrics) {
     this.config = config;
     this.pool = pool;
     this.namespace = namespace;
     this.regions = regions;
     this.replicator = replicator;
     this.endpoints = endpoints;
+    this.metrics = metrics;
   }
 
   /** Starts a gateway: database migrated, stores opened, buckets created, endpoints listening. */
@@ -66,6 +74,7 @@ public final class Gateway implements AutoCloseable {
     Map<String, RegionStore> regions = new LinkedHashMap<>();
     Map<String, RegionEndpoint> endpoints = new LinkedHashMap<>();
     Replicator replicator = null;
+    GatewayMetrics metrics;
     try {
       Namespace namespace = Namespace.open(pool);
       List<String> labels = new ArrayList<>();
@@ -84,6 +93,12 @@ public final class Gateway implements AutoCloseable {
         namespace.createBucket(b.name(), b.policy());
       }
       replicator = new Replicator(namespace, regions, 4);
+      NamespaceStatistics statistics = new NamespaceStatistics(pool);
+      metrics =
+          new GatewayMetrics(
+              labels, Prices.NONE, statistics::heldByRegion, statistics::pendingReplicas);
+      replicator.onCopied(metrics::replicated);
+      metrics.startAccruing();
       // The embedded database is this process's alone: every write pending now was cut off.
       replicator.start(Instant.now());
       for (RegionConfig r : config.regions()) {
@@ -92,9 +107,10 @@ public final class Gateway implements AutoCloseable {
                 r.label(), namespace, regions, labels, replicator, config.defaultPolicy());
         endpoints.put(
             r.label(),
-            RegionEndpoint.start(r.label(), r.host(), r.port(), store, config.accessKeys()));
+            RegionEndpoint.start(
+                r.label(), r.host(), r.port(), store, config.accessKeys(), metrics));
       }
-      return new Gateway(config, pool, namespace, regions, replicator, endpoints);
+      return new Gateway(config, pool, namespace, regions, replicator, endpoints, metrics);
     } catch (Exception | Error e) {
       endpoints.values().forEach(RegionEndpoint::close);
       if (replicator != null) {
@@ -168,8 +184,32 @@ public final class Gateway implements AutoCloseable {
     return e.uri();
   }
 
+  /** The gateway's metrics. */
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Serves the metrics for Prometheus at {@code http://host:port/metrics} (port 0: a free one)
+   * until the gateway closes.
+   *
+   * @return the URL to scrape
+   */
+  public synchronized URI serveMetrics(String host, int port) throws IOException {
+    if (metricsServer != null) {
+      throw new IllegalStateException("the metrics are served already");
+    }
+    metricsServer = metrics.serve(host, port);
+    return GatewayMetrics.url(host, metricsServer);
+  }
+
   @Override
   public void close() {
+    synchronized (this) {
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
+    }
     endpoints.values().forEach(RegionEndpoint::close);
     replicator.close();
     regions.values().forEach(r -> r.store().close());

@@ -36,6 +36,13 @@ public final class Replicator implements AutoCloseable {
   /** How long a multipart upload may stay incomplete before it is aborted (S3's usual rule). */
   public static final Duration UPLOAD_LIFETIME = Duration.ofDays(7);
 
+  /** Told of every copy made from one region to another. */
+  public interface CopyListener {
+    void copied(String from, String to, long bytes);
+  }
+
+  private volatile CopyListener copied = (from, to, bytes) -> {};
+
   private final Namespace namespace;
   private final Map<String, RegionStore> regions;
   private final ExecutorService copiers;
@@ -46,6 +53,11 @@ public final class Replicator implements AutoCloseable {
     this.regions = Map.copyOf(regions);
     this.copiers = Executors.newFixedThreadPool(threads, daemon("gateway-replicator"));
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("gateway-remover"));
+  }
+
+  /** Tells {@code listener} of every copy made from now on. */
+  public void onCopied(CopyListener listener) {
+    this.copied = listener;
   }
 
   /**
@@ -182,6 +194,7 @@ public final class Replicator implements AutoCloseable {
               version.md5(),
               version.createdAt().toEpochMilli());
       copier.copyWhole(entry);
+      copied.copied(source.region(), target.region(), version.size());
       if (!namespace.replicaReady(version.versionId(), target.region())) {
         // Overwritten or deleted while copying: what was just written is obsolete.
         to.store().delete(target.physicalKey());

@@ -1,6 +1,7 @@
 package io.skyrelay.gateway.s3;
 
 import io.skyrelay.gateway.config.GatewayConfig.AccessKey;
+import io.skyrelay.gateway.metrics.GatewayMetrics;
 import jakarta.servlet.DispatcherType;
 import java.lang.reflect.Field;
 import java.net.URI;
@@ -39,9 +40,15 @@ public final class RegionEndpoint implements AutoCloseable {
    * Starts listening on {@code host:port} (port 0: a free one).
    *
    * @param keys the access keys a request may be signed with (at least one)
+   * @param metrics where the endpoint counts its requests
    */
   public static RegionEndpoint start(
-      String region, String host, int port, VirtualBucketStore store, List<AccessKey> keys)
+      String region,
+      String host,
+      int port,
+      VirtualBucketStore store,
+      List<AccessKey> keys,
+      GatewayMetrics metrics)
       throws Exception {
     AccessKey first = keys.get(0);
     S3Proxy proxy =
@@ -58,7 +65,7 @@ public final class RegionEndpoint implements AutoCloseable {
           String secret = identity == null ? null : secrets.get(identity);
           return secret == null ? null : new AccessGrant(secret, store);
         });
-    addServedFromFilter(proxy);
+    addFilters(proxy, new RequestMetrics(region, metrics));
     proxy.start();
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (!"STARTED".equals(proxy.getState())) {
@@ -74,11 +81,12 @@ public final class RegionEndpoint implements AutoCloseable {
   }
 
   /**
-   * Puts {@link ServedFrom} in front of S3Proxy's servlet. S3Proxy has no hook for response headers
-   * of our own, so the servlet context is reached through its (private) server; should a later
-   * S3Proxy change that, the gateway still serves, without the header.
+   * Puts {@link RequestMetrics} and {@link ServedFrom} in front of S3Proxy's servlet. S3Proxy has
+   * no hook for response headers of our own, so the servlet context is reached through its
+   * (private) server; should a later S3Proxy change that, the gateway still serves, without the
+   * header and the request metrics.
    */
-  private static void addServedFromFilter(S3Proxy proxy) {
+  private static void addFilters(S3Proxy proxy, RequestMetrics metrics) {
     try {
       Field f = S3Proxy.class.getDeclaredField("server");
       f.setAccessible(true);
@@ -87,6 +95,7 @@ public final class RegionEndpoint implements AutoCloseable {
         h = h instanceof Handler.Singleton s ? s.getHandler() : null;
       }
       if (h instanceof ServletContextHandler context) {
+        context.addFilter(metrics, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new ServedFrom(), "/*", EnumSet.of(DispatcherType.REQUEST));
         return;
       }

@@ -34,18 +34,46 @@ public final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "The gateway's YAML config.")
   Path config;
 
+  @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve Prometheus metrics at http://HOST:PORT/metrics (requests, bytes, hits and remote"
+              + " reads per region, egress by region pair, stored bytes, running cost; see"
+              + " docs/GATEWAY.md). Port 0 picks a free one. Default: not served.")
+  String metricsListen;
+
   @Override
   public Integer call() throws Exception {
     if (config == null) {
       throw new ParameterException(
           spec.commandLine(), "give --config FILE, or run 'skyrelay gateway demo'");
     }
+    String[] metrics = metricsListen == null ? null : hostAndPort(metricsListen);
     GatewayConfig c = GatewayConfigLoader.load(config);
-    return serve(c, spec.commandLine().getOut());
+    return serve(c, metrics, spec.commandLine().getOut());
   }
 
-  /** Starts the gateway, prints its endpoints, and serves until the process is interrupted. */
-  static int serve(GatewayConfig c, PrintWriter out) throws Exception {
+  /** Splits {@code HOST:PORT}, or explains what is wrong with it. */
+  private String[] hostAndPort(String value) {
+    int colon = value.lastIndexOf(':');
+    String port = colon < 0 ? "" : value.substring(colon + 1);
+    if (colon <= 0 || !port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--metrics-listen takes HOST:PORT (e.g. 127.0.0.1:9464, or 0.0.0.0:9464 for every"
+              + " interface), not '"
+              + value
+              + "'");
+    }
+    return new String[] {value.substring(0, colon), port};
+  }
+
+  /**
+   * Starts the gateway (and its metrics, when {@code metrics} gives a host and port), prints its
+   * endpoints, and serves until the process is interrupted.
+   */
+  static int serve(GatewayConfig c, String[] metrics, PrintWriter out) throws Exception {
     Gateway gateway = Gateway.start(c);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -60,6 +88,9 @@ public final class GatewayCommand implements Callable<Integer> {
         "Skyrelay gateway: " + c.regions().size() + " region(s), namespace " + c.database());
     for (Map.Entry<String, URI> e : gateway.endpoints().entrySet()) {
       out.println("  " + e.getKey() + "  " + e.getValue());
+    }
+    if (metrics != null) {
+      out.println("Metrics: " + gateway.serveMetrics(metrics[0], Integer.parseInt(metrics[1])));
     }
     out.println("Serving until interrupted (Ctrl-C).");
     out.flush();
@@ -113,6 +144,7 @@ public final class GatewayCommand implements Callable<Integer> {
       out.println("  local:west  " + west + "   (copies in " + d.resolve("west") + ")");
       out.println(
           "Bucket: demo (replicate-all: a write through one region is copied to the other)");
+      out.println("Metrics: " + gateway.serveMetrics("127.0.0.1", 0));
       out.println("Access key: " + id);
       out.println("Secret key: " + secret);
       out.println();
