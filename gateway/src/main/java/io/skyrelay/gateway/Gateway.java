@@ -4,6 +4,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
+import io.skyrelay.gateway.archive.ArchiveTiers;
 import io.skyrelay.gateway.config.GatewayConfig;
 import io.skyrelay.gateway.config.GatewayConfig.AccessKey;
 import io.skyrelay.gateway.config.GatewayConfig.BucketConfig;
@@ -46,6 +47,7 @@ public final class Gateway implements AutoCloseable {
   private final Map<String, RegionEndpoint> endpoints;
   private final GatewayMetrics metrics;
   private HTTPServer metricsServer;
+  private ArchiveTiers archives = ArchiveTiers.none();
 
   private Gateway(
       GatewayConfig config,
@@ -75,6 +77,7 @@ public final class Gateway implements AutoCloseable {
     Map<String, RegionEndpoint> endpoints = new LinkedHashMap<>();
     Replicator replicator = null;
     GatewayMetrics metrics;
+    ArchiveTiers archives = ArchiveTiers.none();
     try {
       Namespace namespace = Namespace.open(pool);
       List<String> labels = new ArrayList<>();
@@ -101,18 +104,29 @@ public final class Gateway implements AutoCloseable {
       metrics.startAccruing();
       // The embedded database is this process's alone: every write pending now was cut off.
       replicator.start(Instant.now());
+      archives = ArchiveTiers.open(config.buckets(), pool, namespace, regions);
       for (RegionConfig r : config.regions()) {
         VirtualBucketStore store =
             new VirtualBucketStore(
-                r.label(), namespace, regions, labels, replicator, config.defaultPolicy());
+                r.label(),
+                namespace,
+                regions,
+                labels,
+                replicator,
+                config.defaultPolicy(),
+                archives);
         endpoints.put(
             r.label(),
             RegionEndpoint.start(
                 r.label(), r.host(), r.port(), store, config.accessKeys(), metrics));
       }
-      return new Gateway(config, pool, namespace, regions, replicator, endpoints, metrics);
+      Gateway gateway =
+          new Gateway(config, pool, namespace, regions, replicator, endpoints, metrics);
+      gateway.archives = archives;
+      return gateway;
     } catch (Exception | Error e) {
       endpoints.values().forEach(RegionEndpoint::close);
+      archives.close();
       if (replicator != null) {
         replicator.close();
       }
@@ -211,6 +225,7 @@ public final class Gateway implements AutoCloseable {
       }
     }
     endpoints.values().forEach(RegionEndpoint::close);
+    archives.close();
     replicator.close();
     regions.values().forEach(r -> r.store().close());
     pool.dispose();

@@ -55,8 +55,30 @@ public record GatewayConfig(
     }
   }
 
-  /** A virtual bucket and the placement policy of its objects. */
-  public record BucketConfig(String name, String policy) {}
+  /**
+   * A virtual bucket and the placement policy of its objects.
+   *
+   * @param archive its archive tier, or {@code null} for none
+   */
+  public record BucketConfig(String name, String policy, ArchiveConfig archive) {
+    public BucketConfig(String name, String policy) {
+      this(name, policy, null);
+    }
+  }
+
+  /**
+   * A bucket's archive tier: where objects archived out of it are read from.
+   *
+   * @param store the archive store URI; an object's key in it is the URI's prefix plus the object
+   *     key (the layout the sync job's archive mode writes)
+   * @param settings connection settings of the store
+   * @param restore whether a complete GET of an archived object stores it in the hot tier again
+   */
+  public record ArchiveConfig(String store, Map<String, String> settings, boolean restore) {
+    public ArchiveConfig {
+      settings = settings == null ? Map.of() : Map.copyOf(settings);
+    }
+  }
 
   /** An access key pair; the secret never appears in {@link #toString()}. */
   public record AccessKey(String id, String secret) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.skyrelay.connectors.InvalidStoreUriException;
 import io.skyrelay.connectors.StoreUri;
 import io.skyrelay.gateway.config.GatewayConfig.AccessKey;
+import io.skyrelay.gateway.config.GatewayConfig.ArchiveConfig;
 import io.skyrelay.gateway.config.GatewayConfig.BucketConfig;
 import io.skyrelay.gateway.config.GatewayConfig.RegionConfig;
 import io.skyrelay.gateway.namespace.BucketNames;
@@ -38,6 +39,9 @@ import java.util.Set;
  * buckets:
  *   - name: photos
  *     policy: replicate-all
+ *     archive:                             # optional: the archive tier (or just its URI)
+ *       store: s3://photos-archive/originals
+ *       restore: true                      # a complete GET brings the object back
  * access-keys:
  *   - id: AKIDEXAMPLE
  *     secret: wJalrXUtnFEMI
@@ -51,7 +55,8 @@ public final class GatewayConfigLoader {
   private static final Set<String> TOP =
       Set.of("database", "default-policy", "regions", "buckets", "access-keys");
   private static final Set<String> REGION = Set.of("label", "listen", "store", "settings");
-  private static final Set<String> BUCKET = Set.of("name", "policy");
+  private static final Set<String> BUCKET = Set.of("name", "policy", "archive");
+  private static final Set<String> ARCHIVE = Set.of("store", "settings", "restore");
   private static final Set<String> KEY = Set.of("id", "secret");
 
   private GatewayConfigLoader() {}
@@ -183,20 +188,7 @@ public final class GatewayConfigLoader {
       } catch (InvalidStoreUriException e) {
         throw new ConfigException(at + ".store: " + e.getMessage());
       }
-      Map<String, String> settings = new LinkedHashMap<>();
-      JsonNode s = r.get("settings");
-      if (s != null && !s.isNull()) {
-        if (!s.isObject()) {
-          throw new ConfigException(at + ".settings: expected a mapping of setting to value");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          if (!e.getValue().isValueNode()) {
-            throw new ConfigException(at + ".settings." + e.getKey() + ": expected a plain value");
-          }
-          settings.put(e.getKey(), e.getValue().asText());
-        }
-      }
+      Map<String, String> settings = settings(r.get("settings"), at + ".settings");
       regions.add(new RegionConfig(label, listen.substring(0, colon), port, store, settings));
     }
 
@@ -231,7 +223,7 @@ public final class GatewayConfigLoader {
         String policy = text(b, "policy", at + ".", false);
         policy = policy == null ? defaultPolicy : policy;
         checkPolicy(policy, at + ".policy", labels);
-        buckets.add(new BucketConfig(name, policy));
+        buckets.add(new BucketConfig(name, policy, archive(b.get("archive"), at + ".archive")));
       }
     }
 
@@ -267,6 +259,55 @@ public final class GatewayConfigLoader {
       keys.add(new AccessKey(id, secret));
     }
     return new GatewayConfig(database, regions, buckets, defaultPolicy, keys);
+  }
+
+  /** A bucket's {@code archive}: a store URI, or a mapping with store, settings and restore. */
+  private static ArchiveConfig archive(JsonNode a, String at) {
+    if (a == null || a.isNull()) {
+      return null;
+    }
+    String store;
+    Map<String, String> settings = Map.of();
+    boolean restore = false;
+    if (a.isValueNode()) {
+      store = a.asText().trim();
+    } else if (a.isObject()) {
+      onlyKeys(a, ARCHIVE, at + ".");
+      store = text(a, "store", at + ".", true);
+      settings = settings(a.get("settings"), at + ".settings");
+      JsonNode r = a.get("restore");
+      if (r != null && !r.isNull()) {
+        if (!r.isBoolean()) {
+          throw new ConfigException(at + ".restore: expected true or false");
+        }
+        restore = r.asBoolean();
+      }
+    } else {
+      throw new ConfigException(at + ": expected a store URI or a mapping with keys " + ARCHIVE);
+    }
+    try {
+      StoreUri.parse(store);
+    } catch (InvalidStoreUriException e) {
+      throw new ConfigException((a.isObject() ? at + ".store" : at) + ": " + e.getMessage());
+    }
+    return new ArchiveConfig(store, settings, restore);
+  }
+
+  private static Map<String, String> settings(JsonNode s, String at) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (s != null && !s.isNull()) {
+      if (!s.isObject()) {
+        throw new ConfigException(at + ": expected a mapping of setting to value");
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getValue().isValueNode()) {
+          throw new ConfigException(at + "." + e.getKey() + ": expected a plain value");
+        }
+        settings.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    return settings;
   }
 
   private static void checkPolicy(String spec, String at, Set<String> labels) {

@@ -377,6 +377,123 @@ public final class Namespace {
         });
   }
 
+  /**
+   * Makes a pending version ready like {@link #commitWrite} (no replicas), but only while its key
+   * has no ready version: a copy restored from an archive never replaces a write that came
+   * meanwhile.
+   *
+   * @return false when the key has a ready version (the pending one is left to the caller to abort)
+   */
+  public boolean commitIfAbsent(String versionId, long size, String etag, String md5) {
+    return tx(
+        c -> {
+          ObjectVersion v =
+              version(c, versionId)
+                  .filter(p -> p.status() == CopyStatus.PENDING)
+                  .orElseThrow(
+                      () -> new IllegalStateException("version " + versionId + " is not pending"));
+          bucket(c, v.bucket(), true).orElseThrow(() -> new NoSuchBucketException(v.bucket()));
+          if (hasReady(c, v.bucket(), v.key())) {
+            return false;
+          }
+          try (PreparedStatement u =
+              c.prepareStatement(
+                  "UPDATE object_versions SET status = 'ready', size_bytes = ?, etag = ?, md5 = ?"
+                      + " WHERE version_id = ?")) {
+            u.setLong(1, size);
+            u.setString(2, etag);
+            u.setString(3, md5);
+            u.setString(4, versionId);
+            u.executeUpdate();
+          }
+          try (PreparedStatement u =
+              c.prepareStatement(
+                  "UPDATE physical_copies SET status = 'ready', stored_at = ?"
+                      + " WHERE version_id = ? AND is_base = TRUE")) {
+            u.setTimestamp(1, Timestamp.from(Instant.now()));
+            u.setString(2, versionId);
+            u.executeUpdate();
+          }
+          return true;
+        });
+  }
+
+  /**
+   * An object a region's store already holds, to register as a ready version without copying it.
+   *
+   * @param physicalKey its key in the region's store (becomes the version's base copy)
+   * @param modified when the store last wrote it (the version's time)
+   */
+  public record ExistingObject(
+      String key,
+      String physicalKey,
+      long size,
+      String etag,
+      String md5,
+      String contentType,
+      Map<String, String> metadata,
+      Instant modified) {}
+
+  /**
+   * Registers an object that {@code region}'s store already holds as the ready version of its key,
+   * whose base copy is that physical object. From then on the gateway owns it: an overwrite or a
+   * delete through the gateway removes the physical object like any other copy.
+   *
+   * @return false when the key has a ready version already (left alone)
+   * @throws NoSuchBucketException when the bucket does not exist
+   */
+  public boolean importObject(String bucket, String region, ExistingObject o) {
+    return tx(
+        c -> {
+          bucket(c, bucket, true).orElseThrow(() -> new NoSuchBucketException(bucket));
+          if (hasReady(c, bucket, o.key())) {
+            return false;
+          }
+          String versionId = UUID.randomUUID().toString().replace("-", "");
+          try (PreparedStatement i =
+              c.prepareStatement(
+                  "INSERT INTO object_versions (version_id, bucket, object_key, size_bytes, etag,"
+                      + " md5, content_type, user_metadata, status, base_region, created_at)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?)")) {
+            i.setString(1, versionId);
+            i.setString(2, bucket);
+            i.setString(3, o.key());
+            i.setLong(4, o.size());
+            i.setString(5, o.etag());
+            i.setString(6, o.md5());
+            i.setString(7, o.contentType());
+            i.setString(8, toJson(o.metadata()));
+            i.setString(9, region);
+            i.setTimestamp(10, Timestamp.from(o.modified()));
+            i.executeUpdate();
+          }
+          try (PreparedStatement i =
+              c.prepareStatement(
+                  "INSERT INTO physical_copies (version_id, region, physical_key, status, is_base,"
+                      + " stored_at) VALUES (?, ?, ?, 'ready', TRUE, ?)")) {
+            i.setString(1, versionId);
+            i.setString(2, region);
+            i.setString(3, o.physicalKey());
+            i.setTimestamp(4, Timestamp.from(o.modified()));
+            i.executeUpdate();
+          }
+          return true;
+        });
+  }
+
+  private static boolean hasReady(Connection c, String bucket, String key) throws SQLException {
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "SELECT 1 FROM object_versions WHERE bucket = ? AND object_key = ?"
+                + " AND status = 'ready'")) {
+      q.setString(1, bucket);
+      q.setString(2, key);
+      try (ResultSet rs = q.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   // ---- reads --------------------------------------------------------------------------------
 
   /** The ready version of a key with its ready copies, if the key exists. */

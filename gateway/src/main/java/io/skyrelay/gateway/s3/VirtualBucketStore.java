@@ -11,6 +11,8 @@ import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.StoreException;
 import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.connectors.WriteResult;
+import io.skyrelay.gateway.archive.ArchiveTier;
+import io.skyrelay.gateway.archive.ArchiveTiers;
 import io.skyrelay.gateway.namespace.BucketNames;
 import io.skyrelay.gateway.namespace.Namespace;
 import io.skyrelay.gateway.namespace.Namespace.BucketDeletion;
@@ -96,6 +98,7 @@ public final class VirtualBucketStore implements BlobStore {
   private final List<String> labels;
   private final Replicator replicator;
   private final String defaultPolicy;
+  private final ArchiveReadThrough archive;
 
   /**
    * @param region the region this front end serves
@@ -108,6 +111,19 @@ public final class VirtualBucketStore implements BlobStore {
       List<String> labels,
       Replicator replicator,
       String defaultPolicy) {
+    this(region, namespace, regions, labels, replicator, defaultPolicy, ArchiveTiers.none());
+  }
+
+  /** A front end whose buckets may have archive tiers ({@code archives}). */
+  public VirtualBucketStore(
+      String region,
+      Namespace namespace,
+      Map<String, RegionStore> regions,
+      List<String> labels,
+      Replicator replicator,
+      String defaultPolicy,
+      ArchiveTiers archives) {
+    this.archive = new ArchiveReadThrough(region, namespace, archives);
     this.region = region;
     this.namespace = namespace;
     this.regions = Map.copyOf(regions);
@@ -183,6 +199,10 @@ public final class VirtualBucketStore implements BlobStore {
   public ListObjectsV2Response list(ListObjectsV2Request request) {
     String bucket = request.bucket();
     bucket(bucket);
+    ArchiveTier tier = archive.tierOf(bucket);
+    if (tier != null) {
+      return archive.list(tier, request);
+    }
     String prefix = request.prefix() == null ? "" : request.prefix();
     String delimiter =
         request.delimiter() == null || request.delimiter().isEmpty() ? null : request.delimiter();
@@ -405,6 +425,10 @@ public final class VirtualBucketStore implements BlobStore {
 
   @Override
   public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
+    ArchiveTier tier = archive.archiveOnly(request.bucket(), request.key());
+    if (tier != null) {
+      return archive.head(tier, request);
+    }
     ObjectVersion v = ready(request.bucket(), request.key());
     checkConditions(
         v,
@@ -441,6 +465,10 @@ public final class VirtualBucketStore implements BlobStore {
 
   @Override
   public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
+    ArchiveTier tier = archive.archiveOnly(request.bucket(), request.key());
+    if (tier != null) {
+      return archive.get(tier, request, true);
+    }
     ObjectVersion v = ready(request.bucket(), request.key());
     checkConditions(
         v,
@@ -466,6 +494,10 @@ public final class VirtualBucketStore implements BlobStore {
               ? InputStream.nullInputStream()
               : from.store().read(copy.physicalKey(), range, null);
     } catch (ObjectNotFoundException e) {
+      if (archive.tierOf(request.bucket()) != null) {
+        // the sync job's archive mode moved the object out of the location it was imported from
+        return archive.get(archive.tierOf(request.bucket()), request, false);
+      }
       throw S3Errors.internal("the copy in region " + copy.region() + " is missing");
     } catch (StoreException e) {
       throw S3Errors.internal("reading from region " + copy.region() + ": " + e.getMessage());
@@ -512,7 +544,7 @@ public final class VirtualBucketStore implements BlobStore {
     return new ByteRange(first, last);
   }
 
-  private static void checkConditions(
+  static void checkConditions(
       ObjectVersion v,
       String ifMatch,
       String ifNoneMatch,
@@ -546,6 +578,9 @@ public final class VirtualBucketStore implements BlobStore {
 
   @Override
   public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+    if (archive.tierOf(request.bucket()) != null) {
+      archive.tierOf(request.bucket()).forget(request.key());
+    }
     try {
       if (namespace.deleteObject(request.bucket(), request.key())) {
         replicator.removeObsoleteSoon();

@@ -96,4 +96,45 @@ class GatewayConfigLoaderTest {
     String shortSecret = GOOD.replace("wJalrXUtnFEMIK7MDENG", "abc");
     assertFalse(error(shortSecret).contains("abc "));
   }
+
+  private static final String ARCHIVED =
+      GOOD.replace(
+          "  - name: logs\n",
+          "  - name: logs\n"
+              + "    archive:\n"
+              + "      store: s3://logs-archive/old\n"
+              + "      restore: true\n"
+              + "      settings:\n"
+              + "        region: eu-west-1\n"
+              + "  - name: cold\n"
+              + "    archive: file:///mnt/archive/cold\n");
+
+  @Test
+  void readsArchiveTiers() {
+    GatewayConfig c = GatewayConfigLoader.parse(ARCHIVED, BASE);
+    assertEquals(null, c.buckets().get(0).archive());
+    GatewayConfig.ArchiveConfig logs = c.buckets().get(1).archive();
+    assertEquals("s3://logs-archive/old", logs.store());
+    assertTrue(logs.restore());
+    assertEquals("eu-west-1", logs.settings().get("region"));
+    GatewayConfig.ArchiveConfig cold = c.buckets().get(2).archive();
+    assertEquals("file:///mnt/archive/cold", cold.store());
+    assertFalse(cold.restore());
+  }
+
+  @Test
+  void archiveErrorsNameTheKeyAndLine() {
+    assertTrue(
+        error(ARCHIVED.replace("restore: true", "restore: sometimes"))
+            .startsWith("buckets[1].archive.restore (line 17): expected true or false"));
+    assertTrue(
+        error(ARCHIVED.replace("store: s3://logs-archive/old", "store: ftp://x"))
+            .startsWith("buckets[1].archive.store (line 16):"));
+    assertTrue(
+        error(ARCHIVED.replace("restore: true", "restor: true"))
+            .startsWith("buckets[1].archive.restor (line 17): unknown key"));
+    assertTrue(
+        error(ARCHIVED.replace("archive: file:///mnt/archive/cold", "archive: mnt/cold"))
+            .startsWith("buckets[2].archive (line 21):"));
+  }
 }
