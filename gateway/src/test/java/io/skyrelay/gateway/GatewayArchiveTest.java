@@ -240,6 +240,26 @@ class GatewayArchiveTest {
     assertEquals(Map.of("k", "v"), again.response().metadata());
   }
 
+  @Test
+  void aReadCutShortRestoresNothing() throws Exception {
+    byte[] data = bytes(24 * 1024 * 1024, 3);
+    archived("warm", "cut.bin", data, "application/octet-stream", Map.of());
+    try (var in = east.getObject(b -> b.bucket("warm").key("cut.bin"))) {
+      assertEquals(data[0], (byte) in.read());
+      // the restore was begun as a pending version, which readers do not see
+      assertFalse(gateway.namespace().versions("warm", "cut.bin").isEmpty());
+      assertTrue(gateway.namespace().readyVersion("warm", "cut.bin").isEmpty());
+      in.abort();
+    }
+    await(
+        "the cut-off restore to be rolled back",
+        () -> gateway.namespace().versions("warm", "cut.bin").isEmpty());
+    assertTrue(gateway.namespace().readyVersion("warm", "cut.bin").isEmpty());
+    try (var files = Files.walk(dir.resolve("east"))) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("cut.bin")));
+    }
+  }
+
   private static List<String> listV2(String bucket, String prefix, String delimiter, int pageSize) {
     List<String> seen = new ArrayList<>();
     String token = null;
