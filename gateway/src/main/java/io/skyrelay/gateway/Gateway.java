@@ -12,6 +12,9 @@ import io.skyrelay.gateway.metrics.GatewayMetrics;
 import io.skyrelay.gateway.metrics.Prices;
 import io.skyrelay.gateway.namespace.Namespace;
 import io.skyrelay.gateway.namespace.NamespaceStatistics;
+import io.skyrelay.gateway.namespace.PulledCopies;
+import io.skyrelay.gateway.placement.Evictor;
+import io.skyrelay.gateway.placement.Placement;
 import io.skyrelay.gateway.placement.RegionStore;
 import io.skyrelay.gateway.placement.Replicator;
 import io.skyrelay.gateway.s3.RegionEndpoint;
@@ -23,6 +26,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -33,8 +38,8 @@ import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * A running gateway: one S3 endpoint per configured region, all serving the same virtual buckets
- * from one namespace. Closing it stops the endpoints, the replication and the database, in that
- * order.
+ * from one namespace. Closing it stops the endpoints, the placement (copies being stored by reads
+ * finish), the evictor, the replication and the database, in that order.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -46,6 +51,11 @@ public final class Gateway implements AutoCloseable {
   private final Map<String, RegionEndpoint> endpoints;
   private final GatewayMetrics metrics;
   private HTTPServer metricsServer;
+  private Placement placement;
+  private Evictor evictor;
+
+  /** How often the evictor looks for copies to evict. */
+  public static final Duration EVICTION_PERIOD = Duration.ofMinutes(1);
 
   private Gateway(
       GatewayConfig config,
@@ -66,6 +76,14 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway: database migrated, stores opened, buckets created, endpoints listening. */
   public static Gateway start(GatewayConfig config) throws Exception {
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * Starts a gateway whose copy deadlines are set and checked by {@code clock} (a test's own clock
+   * decides when copies expire).
+   */
+  public static Gateway start(GatewayConfig config, Clock clock) throws Exception {
     if (!config.database().startsWith("jdbc:")) {
       Files.createDirectories(Path.of(config.database()));
     }
@@ -75,6 +93,8 @@ public final class Gateway implements AutoCloseable {
     Map<String, RegionEndpoint> endpoints = new LinkedHashMap<>();
     Replicator replicator = null;
     GatewayMetrics metrics;
+    Evictor evictor = null;
+    Placement placement = null;
     try {
       Namespace namespace = Namespace.open(pool);
       List<String> labels = new ArrayList<>();
@@ -101,18 +121,37 @@ public final class Gateway implements AutoCloseable {
       metrics.startAccruing();
       // The embedded database is this process's alone: every write pending now was cut off.
       replicator.start(Instant.now());
+      PulledCopies pulled = new PulledCopies(pool);
+      evictor = new Evictor(namespace, pulled, replicator, labels, clock);
+      placement = new Placement(labels, config.costModel(), clock, regions, pulled, evictor);
+      evictor.start(EVICTION_PERIOD);
       for (RegionConfig r : config.regions()) {
         VirtualBucketStore store =
             new VirtualBucketStore(
-                r.label(), namespace, regions, labels, replicator, config.defaultPolicy());
+                r.label(),
+                namespace,
+                regions,
+                labels,
+                replicator,
+                config.defaultPolicy(),
+                placement);
         endpoints.put(
             r.label(),
             RegionEndpoint.start(
                 r.label(), r.host(), r.port(), store, config.accessKeys(), metrics));
       }
-      return new Gateway(config, pool, namespace, regions, replicator, endpoints, metrics);
+      Gateway g = new Gateway(config, pool, namespace, regions, replicator, endpoints, metrics);
+      g.placement = placement;
+      g.evictor = evictor;
+      return g;
     } catch (Exception | Error e) {
       endpoints.values().forEach(RegionEndpoint::close);
+      if (placement != null) {
+        placement.close();
+      }
+      if (evictor != null) {
+        evictor.close();
+      }
       if (replicator != null) {
         replicator.close();
       }
@@ -167,6 +206,16 @@ public final class Gateway implements AutoCloseable {
     return replicator.abandonUploadsBefore(cutoff);
   }
 
+  /**
+   * Evicts now what the buckets' policies no longer keep (copies past their deadline, LRU
+   * overflow), as the evictor does every {@link #EVICTION_PERIOD}, and removes their bytes.
+   *
+   * @return how many copies were evicted
+   */
+  public int evictNow() {
+    return evictor.evictNow();
+  }
+
   /** The endpoint of each region, in configuration order. */
   public Map<String, URI> endpoints() {
     Map<String, URI> out = new LinkedHashMap<>();
@@ -211,6 +260,8 @@ public final class Gateway implements AutoCloseable {
       }
     }
     endpoints.values().forEach(RegionEndpoint::close);
+    placement.close();
+    evictor.close();
     replicator.close();
     regions.values().forEach(r -> r.store().close());
     pool.dispose();
