@@ -66,7 +66,9 @@ public final class PulledCopies {
                 c.prepareStatement(
                     "INSERT INTO physical_copies (version_id, region, physical_key, status,"
                         + " is_base, pulled_from, last_read_at, expires_at)"
-                        + " SELECT version_id, ?, ?, 'pending', FALSE, ?, ?, ?"
+                        + " SELECT version_id, CAST(? AS VARCHAR(100)), CAST(? AS VARCHAR(2000)),"
+                        + " 'pending', FALSE, CAST(? AS VARCHAR(100)),"
+                        + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE)"
                         + " FROM object_versions v WHERE v.version_id = ? AND v.status = 'ready'"
                         + " AND NOT EXISTS (SELECT 1 FROM physical_copies p"
                         + " WHERE p.version_id = v.version_id AND p.region = ?)")) {
