@@ -9,7 +9,7 @@ import io.skyrelay.gateway.config.GatewayConfig.AccessKey;
 import io.skyrelay.gateway.config.GatewayConfig.BucketConfig;
 import io.skyrelay.gateway.config.GatewayConfig.RegionConfig;
 import io.skyrelay.gateway.metrics.GatewayMetrics;
-import io.skyrelay.gateway.metrics.Prices;
+import io.skyrelay.gateway.metrics.ModelPrices;
 import io.skyrelay.gateway.namespace.Namespace;
 import io.skyrelay.gateway.namespace.NamespaceStatistics;
 import io.skyrelay.gateway.namespace.PulledCopies;
@@ -19,6 +19,7 @@ import io.skyrelay.gateway.placement.RegionStore;
 import io.skyrelay.gateway.placement.Replicator;
 import io.skyrelay.gateway.s3.RegionEndpoint;
 import io.skyrelay.gateway.s3.VirtualBucketStore;
+import io.skyrelay.transforms.placement.CostModel;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -113,17 +114,21 @@ public final class Gateway implements AutoCloseable {
         namespace.createBucket(b.name(), b.policy());
       }
       replicator = new Replicator(namespace, regions, 4);
+      CostModel costModel = config.costModel();
       NamespaceStatistics statistics = new NamespaceStatistics(pool);
       metrics =
           new GatewayMetrics(
-              labels, Prices.NONE, statistics::heldByRegion, statistics::pendingReplicas);
+              labels,
+              new ModelPrices(costModel),
+              statistics::heldByRegion,
+              statistics::pendingReplicas);
       replicator.onCopied(metrics::replicated);
       metrics.startAccruing();
       // The embedded database is this process's alone: every write pending now was cut off.
       replicator.start(Instant.now());
       PulledCopies pulled = new PulledCopies(pool);
       evictor = new Evictor(namespace, pulled, replicator, labels, clock);
-      placement = new Placement(labels, config.costModel(), clock, regions, pulled, evictor);
+      placement = new Placement(labels, costModel, clock, regions, pulled, evictor);
       evictor.start(EVICTION_PERIOD);
       for (RegionConfig r : config.regions()) {
         VirtualBucketStore store =

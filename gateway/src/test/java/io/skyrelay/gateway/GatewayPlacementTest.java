@@ -10,6 +10,8 @@ import io.skyrelay.gateway.config.GatewayConfig;
 import io.skyrelay.gateway.config.GatewayConfig.AccessKey;
 import io.skyrelay.gateway.config.GatewayConfig.BucketConfig;
 import io.skyrelay.gateway.config.GatewayConfig.RegionConfig;
+import io.skyrelay.gateway.metrics.ModelPrices;
+import io.skyrelay.gateway.metrics.Prices;
 import io.skyrelay.gateway.namespace.CopyStatus;
 import io.skyrelay.gateway.namespace.ObjectVersion;
 import io.skyrelay.gateway.namespace.PhysicalCopy;
@@ -75,13 +77,14 @@ class GatewayPlacementTest {
 
   @TempDir static Path dir;
   private static final TestClock clock = new TestClock();
+  private static GatewayConfig config;
   private static Gateway gateway;
   private static S3Client a;
   private static S3Client b;
 
   @BeforeAll
   static void start() throws Exception {
-    GatewayConfig config =
+    config =
         new GatewayConfig(
             dir.resolve("db").toString(),
             List.of(
@@ -257,6 +260,16 @@ class GatewayPlacementTest {
     // 0.0875 $/GB, though A comes first in the configuration.
     assertEquals(C, get(b, "pushed", "k", data));
     assertTrue(copy("pushed", "k", B).isEmpty(), "push keeps no copy where it reads");
+  }
+
+  @Test
+  void theCostMetricsUseThePoliciesPrices() {
+    Prices prices = new ModelPrices(config.costModel());
+    assertEquals(0.01 / 1e9, prices.egressUsdPerByte(C, B), 1e-18, "aws:us-east-2 to us-east-1");
+    assertEquals(0.0875 / 1e9, prices.egressUsdPerByte(A, B), 1e-18, "azure to aws");
+    assertEquals(4.3e-7, prices.requestUsd(A, false), 1e-15);
+    assertEquals(5e-6, prices.requestUsd(B, true), 1e-15);
+    assertEquals(0, prices.egressUsdPerByte("local:elsewhere", B));
   }
 
   @Test
