@@ -10,13 +10,17 @@ import io.skyrelay.gateway.config.GatewayConfig.AccessKey;
 import io.skyrelay.gateway.config.GatewayConfig.BucketConfig;
 import io.skyrelay.gateway.config.GatewayConfig.RegionConfig;
 import io.skyrelay.gateway.metrics.GatewayMetrics;
-import io.skyrelay.gateway.metrics.Prices;
+import io.skyrelay.gateway.metrics.ModelPrices;
 import io.skyrelay.gateway.namespace.Namespace;
 import io.skyrelay.gateway.namespace.NamespaceStatistics;
+import io.skyrelay.gateway.namespace.PulledCopies;
+import io.skyrelay.gateway.placement.Evictor;
+import io.skyrelay.gateway.placement.Placement;
 import io.skyrelay.gateway.placement.RegionStore;
 import io.skyrelay.gateway.placement.Replicator;
 import io.skyrelay.gateway.s3.RegionEndpoint;
 import io.skyrelay.gateway.s3.VirtualBucketStore;
+import io.skyrelay.transforms.placement.CostModel;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +28,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -34,8 +40,8 @@ import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * A running gateway: one S3 endpoint per configured region, all serving the same virtual buckets
- * from one namespace. Closing it stops the endpoints, the replication and the database, in that
- * order.
+ * from one namespace. Closing it stops the endpoints, the placement (copies being stored by reads
+ * finish), the evictor, the replication and the database, in that order.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -48,6 +54,11 @@ public final class Gateway implements AutoCloseable {
   private final GatewayMetrics metrics;
   private HTTPServer metricsServer;
   private ArchiveTiers archives = ArchiveTiers.none();
+  private Placement placement;
+  private Evictor evictor;
+
+  /** How often the evictor looks for copies to evict. */
+  public static final Duration EVICTION_PERIOD = Duration.ofMinutes(1);
 
   private Gateway(
       GatewayConfig config,
@@ -68,6 +79,14 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway: database migrated, stores opened, buckets created, endpoints listening. */
   public static Gateway start(GatewayConfig config) throws Exception {
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * Starts a gateway whose copy deadlines are set and checked by {@code clock} (a test's own clock
+   * decides when copies expire).
+   */
+  public static Gateway start(GatewayConfig config, Clock clock) throws Exception {
     if (!config.database().startsWith("jdbc:")) {
       Files.createDirectories(Path.of(config.database()));
     }
@@ -78,6 +97,8 @@ public final class Gateway implements AutoCloseable {
     Replicator replicator = null;
     GatewayMetrics metrics;
     ArchiveTiers archives = ArchiveTiers.none();
+    Evictor evictor = null;
+    Placement placement = null;
     try {
       Namespace namespace = Namespace.open(pool);
       List<String> labels = new ArrayList<>();
@@ -96,15 +117,23 @@ public final class Gateway implements AutoCloseable {
         namespace.createBucket(b.name(), b.policy());
       }
       replicator = new Replicator(namespace, regions, 4);
+      CostModel costModel = config.costModel();
       NamespaceStatistics statistics = new NamespaceStatistics(pool);
       metrics =
           new GatewayMetrics(
-              labels, Prices.NONE, statistics::heldByRegion, statistics::pendingReplicas);
+              labels,
+              new ModelPrices(costModel),
+              statistics::heldByRegion,
+              statistics::pendingReplicas);
       replicator.onCopied(metrics::replicated);
       metrics.startAccruing();
       // The embedded database is this process's alone: every write pending now was cut off.
       replicator.start(Instant.now());
       archives = ArchiveTiers.open(config.buckets(), pool, namespace, regions);
+      PulledCopies pulled = new PulledCopies(pool);
+      evictor = new Evictor(namespace, pulled, replicator, labels, clock);
+      placement = new Placement(labels, costModel, clock, regions, pulled, evictor);
+      evictor.start(EVICTION_PERIOD);
       for (RegionConfig r : config.regions()) {
         VirtualBucketStore store =
             new VirtualBucketStore(
@@ -114,19 +143,27 @@ public final class Gateway implements AutoCloseable {
                 labels,
                 replicator,
                 config.defaultPolicy(),
+                placement,
                 archives);
         endpoints.put(
             r.label(),
             RegionEndpoint.start(
                 r.label(), r.host(), r.port(), store, config.accessKeys(), metrics));
       }
-      Gateway gateway =
-          new Gateway(config, pool, namespace, regions, replicator, endpoints, metrics);
-      gateway.archives = archives;
-      return gateway;
+      Gateway g = new Gateway(config, pool, namespace, regions, replicator, endpoints, metrics);
+      g.archives = archives;
+      g.placement = placement;
+      g.evictor = evictor;
+      return g;
     } catch (Exception | Error e) {
       endpoints.values().forEach(RegionEndpoint::close);
       archives.close();
+      if (placement != null) {
+        placement.close();
+      }
+      if (evictor != null) {
+        evictor.close();
+      }
       if (replicator != null) {
         replicator.close();
       }
@@ -181,6 +218,16 @@ public final class Gateway implements AutoCloseable {
     return replicator.abandonUploadsBefore(cutoff);
   }
 
+  /**
+   * Evicts now what the buckets' policies no longer keep (copies past their deadline, LRU
+   * overflow), as the evictor does every {@link #EVICTION_PERIOD}, and removes their bytes.
+   *
+   * @return how many copies were evicted
+   */
+  public int evictNow() {
+    return evictor.evictNow();
+  }
+
   /** The endpoint of each region, in configuration order. */
   public Map<String, URI> endpoints() {
     Map<String, URI> out = new LinkedHashMap<>();
@@ -226,6 +273,8 @@ public final class Gateway implements AutoCloseable {
     }
     endpoints.values().forEach(RegionEndpoint::close);
     archives.close();
+    placement.close();
+    evictor.close();
     replicator.close();
     regions.values().forEach(r -> r.store().close());
     pool.dispose();

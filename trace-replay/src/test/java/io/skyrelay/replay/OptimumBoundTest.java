@@ -2,11 +2,11 @@ package io.skyrelay.replay;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.skyrelay.replay.sim.CostModel;
-import io.skyrelay.replay.sim.Policy;
 import io.skyrelay.replay.sim.PolicyResult;
 import io.skyrelay.replay.trace.TraceReader;
 import io.skyrelay.replay.workload.WorkloadType;
+import io.skyrelay.transforms.placement.CostModel;
+import io.skyrelay.transforms.placement.Policy;
 import io.skyrelay.transforms.regions.RegionData;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

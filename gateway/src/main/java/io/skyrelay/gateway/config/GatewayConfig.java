@@ -1,6 +1,9 @@
 package io.skyrelay.gateway.config;
 
+import io.skyrelay.transforms.placement.CostModel;
+import io.skyrelay.transforms.regions.RegionData;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -12,18 +15,53 @@ import java.util.Map;
  * @param buckets virtual buckets created at start when missing
  * @param defaultPolicy the placement policy of buckets created through the S3 API
  * @param accessKeys the keys requests must be signed with
+ * @param regionData the folder of the region data to price with (egress.csv and the others), or
+ *     {@code null} for the data shipped with Skyrelay
  */
 public record GatewayConfig(
     String database,
     List<RegionConfig> regions,
     List<BucketConfig> buckets,
     String defaultPolicy,
-    List<AccessKey> accessKeys) {
+    List<AccessKey> accessKeys,
+    String regionData) {
 
   public GatewayConfig {
     regions = List.copyOf(regions);
     buckets = List.copyOf(buckets);
     accessKeys = List.copyOf(accessKeys);
+  }
+
+  /** A configuration priced with the region data shipped with Skyrelay. */
+  public GatewayConfig(
+      String database,
+      List<RegionConfig> regions,
+      List<BucketConfig> buckets,
+      String defaultPolicy,
+      List<AccessKey> accessKeys) {
+    this(database, regions, buckets, defaultPolicy, accessKeys, null);
+  }
+
+  /** The region data to price with. */
+  public RegionData regionDataOrBundled() {
+    return RegionData.bundledOr(regionData == null ? null : Path.of(regionData));
+  }
+
+  /**
+   * Prices between the regions, in configuration order, from the region data.
+   *
+   * @throws IllegalArgumentException when a region cannot be priced (see {@link
+   *     RegionConfig#pricedAs})
+   */
+  public CostModel costModel() {
+    RegionData data = regionDataOrBundled();
+    List<String> labels = new ArrayList<>();
+    List<String> pricedAs = new ArrayList<>();
+    for (RegionConfig r : regions) {
+      labels.add(r.label());
+      pricedAs.add(r.pricedAs(data));
+    }
+    return new CostModel(data, labels, pricedAs);
   }
 
   /** The JDBC URL of the namespace: an embedded H2 file database unless a URL is given. */
@@ -47,11 +85,51 @@ public record GatewayConfig(
    * @param store the physical store URI ({@code file://}, {@code s3://}, {@code az://}, {@code
    *     gs://})
    * @param settings connection settings of the store (endpoint, credentials)
+   * @param pricesAs the region of the region data whose prices and figures this region has, or
+   *     {@code null}: its label's own
    */
   public record RegionConfig(
-      String label, String host, int port, String store, Map<String, String> settings) {
+      String label,
+      String host,
+      int port,
+      String store,
+      Map<String, String> settings,
+      String pricesAs) {
     public RegionConfig {
       settings = settings == null ? Map.of() : Map.copyOf(settings);
+    }
+
+    /** A region priced as its label says. */
+    public RegionConfig(
+        String label, String host, int port, String store, Map<String, String> settings) {
+      this(label, host, port, store, settings, null);
+    }
+
+    /**
+     * The region of {@code data} this region is priced as: {@code pricesAs}, else the label when
+     * the data has it; {@code null} for a {@code local:} region without either (free to store in
+     * and to read from).
+     *
+     * @throws IllegalArgumentException when that region is not in the data or has no storage
+     *     prices, or a label that is not {@code local:} is not in the data
+     */
+    public String pricedAs(RegionData data) {
+      String grid = pricesAs;
+      if (grid == null) {
+        if (label.startsWith("local:") && !data.regions().contains(label)) {
+          return null;
+        }
+        if (!data.regions().contains(label)) {
+          throw new IllegalArgumentException(
+              label
+                  + " is not a region of the region data: name one it has with prices-as (e.g."
+                  + " prices-as: aws:us-east-1), or use a local:NAME label");
+        }
+        grid = label;
+      }
+      data.check(grid);
+      data.storagePrice(grid);
+      return grid;
     }
   }
 

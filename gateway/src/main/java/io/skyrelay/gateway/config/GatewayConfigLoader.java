@@ -14,6 +14,7 @@ import io.skyrelay.gateway.config.GatewayConfig.BucketConfig;
 import io.skyrelay.gateway.config.GatewayConfig.RegionConfig;
 import io.skyrelay.gateway.namespace.BucketNames;
 import io.skyrelay.gateway.placement.PlacementPolicies;
+import io.skyrelay.transforms.regions.RegionData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,16 +47,21 @@ import java.util.Set;
  * access-keys:
  *   - id: AKIDEXAMPLE
  *     secret: wJalrXUtnFEMI
+ * region-data: ./regions                   # optional: prices (egress.csv...) instead of the shipped
  * </pre>
  *
- * Unknown keys are errors (a misspelt key would otherwise be silently ignored); every error names
- * the key it is about, as in {@code regions[1].listen}.
+ * A region may say whose prices it has ({@code prices-as: aws:us-east-1}); otherwise its label
+ * names a region of the region data, or it is a {@code local:} region, priced as free.
+ *
+ * <p>Unknown keys are errors (a misspelt key would otherwise be silently ignored); every error
+ * names the key it is about, as in {@code regions[1].listen}.
  */
 public final class GatewayConfigLoader {
 
   private static final Set<String> TOP =
-      Set.of("database", "default-policy", "regions", "buckets", "access-keys");
-  private static final Set<String> REGION = Set.of("label", "listen", "store", "settings");
+      Set.of("database", "default-policy", "regions", "buckets", "access-keys", "region-data");
+  private static final Set<String> REGION =
+      Set.of("label", "listen", "store", "settings", "prices-as");
   private static final Set<String> BUCKET = Set.of("name", "policy", "archive");
   private static final Set<String> ARCHIVE = Set.of("store", "settings", "restore");
   private static final Set<String> KEY = Set.of("id", "secret");
@@ -142,8 +149,19 @@ public final class GatewayConfigLoader {
               + database.substring(0, Math.min(database.length(), 20)));
     }
 
+    String regionDataDir = text(root, "region-data", "", false);
+    RegionData regionData;
+    try {
+      if (regionDataDir != null) {
+        regionDataDir = base.resolve(regionDataDir).normalize().toString();
+      }
+      regionData = RegionData.bundledOr(regionDataDir == null ? null : Path.of(regionDataDir));
+    } catch (RuntimeException e) {
+      throw new ConfigException("region-data: " + e.getMessage());
+    }
+
     List<RegionConfig> regions = new ArrayList<>();
-    Set<String> labels = new HashSet<>();
+    Set<String> labels = new LinkedHashSet<>();
     Set<String> listens = new HashSet<>();
     JsonNode rs = root.get("regions");
     if (rs == null || !rs.isArray() || rs.isEmpty()) {
@@ -189,7 +207,16 @@ public final class GatewayConfigLoader {
         throw new ConfigException(at + ".store: " + e.getMessage());
       }
       Map<String, String> settings = settings(r.get("settings"), at + ".settings");
-      regions.add(new RegionConfig(label, listen.substring(0, colon), port, store, settings));
+      String pricesAs = text(r, "prices-as", at + ".", false);
+      RegionConfig region =
+          new RegionConfig(label, listen.substring(0, colon), port, store, settings, pricesAs);
+      try {
+        region.pricedAs(regionData);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            at + (pricesAs == null ? ".label: " : ".prices-as: ") + e.getMessage());
+      }
+      regions.add(region);
     }
 
     String defaultPolicy = text(root, "default-policy", "", false);
@@ -258,7 +285,7 @@ public final class GatewayConfigLoader {
       }
       keys.add(new AccessKey(id, secret));
     }
-    return new GatewayConfig(database, regions, buckets, defaultPolicy, keys);
+    return new GatewayConfig(database, regions, buckets, defaultPolicy, keys, regionDataDir);
   }
 
   /** A bucket's {@code archive}: a store URI, or a mapping with store, settings and restore. */

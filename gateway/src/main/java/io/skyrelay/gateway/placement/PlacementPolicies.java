@@ -1,69 +1,44 @@
 package io.skyrelay.gateway.placement;
 
-import java.util.ArrayList;
+import io.skyrelay.transforms.placement.Policy;
 import java.util.List;
 
 /**
- * The placement policies the gateway runs live so far, by the names the replay simulator gives
- * them:
- *
- * <ul>
- *   <li>{@code replicate-all}: every write is copied to every region;
- *   <li>{@code push:r1+r2}: every write is copied to the regions named;
- *   <li>{@code pull-evict}: only the region that received a write holds it; reads elsewhere are
- *       served remotely and leave no copy.
- * </ul>
+ * The placement policies a virtual bucket can have: the replay simulator's own ({@link Policy}),
+ * run live, by the same specs. Every one but {@code optimum}, which decides with knowledge of the
+ * requests to come and so exists only in replay.
  */
 public final class PlacementPolicies {
 
   /** The specs {@link #parse} accepts, for error messages and help. */
-  public static final String SPECS = "replicate-all, push:REGION+REGION..., pull-evict";
+  public static final String SPECS =
+      "single[:REGION], replicate-all, push:REGION+REGION..., pull-keep, pull-evict,"
+          + " ttl:DURATION, break-even, adaptive, lru:SIZE";
 
   private PlacementPolicies() {}
 
   /**
-   * Parses a policy spec against the deployment's region labels.
+   * Parses a policy spec against the deployment's region labels, in configuration order ({@code
+   * single} without a region means the first).
    *
    * @throws IllegalArgumentException naming what is wrong with the spec
    */
-  public static PlacementPolicy parse(String spec, List<String> regions) {
-    String s = spec.trim();
-    if (s.equals("replicate-all")) {
-      return new Fixed(s, null);
+  public static Policy parse(String spec, List<String> regions) {
+    Policy p;
+    try {
+      p = Policy.parse(spec, regions);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          e.getMessage().startsWith("unknown policy")
+              ? "unknown placement policy '" + spec.trim() + "'; the gateway runs " + SPECS
+              : e.getMessage());
     }
-    if (s.equals("pull-evict")) {
-      return new Fixed(s, List.of());
+    if (p.kind() == Policy.Kind.OPTIMUM) {
+      throw new IllegalArgumentException(
+          "policy 'optimum' cannot run live: it decides knowing every request to come, so it"
+              + " exists only in replay; the gateway runs "
+              + SPECS);
     }
-    if (s.startsWith("push:")) {
-      List<String> targets = new ArrayList<>();
-      for (String r : s.substring("push:".length()).split("\\+")) {
-        if (!regions.contains(r)) {
-          throw new IllegalArgumentException(
-              "policy '" + spec + "' names region '" + r + "', which is not one of " + regions);
-        }
-        targets.add(r);
-      }
-      return new Fixed(s, List.copyOf(targets));
-    }
-    throw new IllegalArgumentException(
-        "unknown placement policy '"
-            + spec
-            + "'; the gateway runs "
-            + SPECS
-            + " (the other replay policies are not live yet)");
-  }
-
-  /** A policy that copies every write to a fixed set of regions ({@code null}: all of them). */
-  private record Fixed(String name, List<String> targets) implements PlacementPolicy {
-    @Override
-    public List<String> replicasAfterWrite(String writerRegion, List<String> regions) {
-      List<String> out = new ArrayList<>();
-      for (String r : targets == null ? regions : targets) {
-        if (!r.equals(writerRegion) && regions.contains(r)) {
-          out.add(r);
-        }
-      }
-      return out;
-    }
+    return p;
   }
 }

@@ -1,11 +1,9 @@
 /**
- * Where the copies of a virtual object live: the placement policy that picks the regions a write is
- * copied to and the copy a read is served from, the replicator that fills those regions with
- * Skyrelay's own copier, and the remover of copies that an overwrite or a delete made obsolete.
- *
- * <p>The policy interface is shaped after the replay simulator's policies ({@code
- * io.skyrelay.replay.sim.Policy}, same names and meanings): when those move to a module both the
- * simulator and the gateway can depend on, {@link io.skyrelay.gateway.placement.PlacementPolicies}
- * becomes an adapter over them instead of its own small set.
+ * Where the copies of a virtual object live, decided live by the replay simulator's own policies
+ * ({@link io.skyrelay.transforms.placement.Policy}, priced by the region data): the region a write
+ * is stored in and the regions it is replicated to, the copy a read is served from, the copy a read
+ * elsewhere leaves under a pull policy and how a hit extends it; the replicator that fills replicas
+ * with Skyrelay's own copier and removes the copies an overwrite or a delete made obsolete; and the
+ * evictor of copies past their deadline or beyond an LRU capacity.
  */
 package io.skyrelay.gateway.placement;

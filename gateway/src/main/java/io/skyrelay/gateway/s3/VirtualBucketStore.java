@@ -22,8 +22,7 @@ import io.skyrelay.gateway.namespace.Namespace.UploadedPart;
 import io.skyrelay.gateway.namespace.ObjectVersion;
 import io.skyrelay.gateway.namespace.PhysicalCopy;
 import io.skyrelay.gateway.namespace.VirtualBucket;
-import io.skyrelay.gateway.placement.PlacementPolicies;
-import io.skyrelay.gateway.placement.PlacementPolicy;
+import io.skyrelay.gateway.placement.Placement;
 import io.skyrelay.gateway.placement.RegionStore;
 import io.skyrelay.gateway.placement.Replicator;
 import java.io.IOException;
@@ -84,8 +83,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *
  * <p>A PUT stores the bytes in this region's store under a key of their own (pending), verifies
  * size and MD5, then commits the version (ready) before answering; the policy's other regions are
- * filled afterwards by the {@link Replicator}. A GET serves this region's ready copy when there is
- * one, else another region's, and says which in {@code x-skyrelay-served-from}.
+ * filled afterwards by the {@link Replicator}. A GET serves the copy the bucket's policy picks
+ * ({@link Placement}: this region's, else the cheapest to read from here) and says which in {@code
+ * x-skyrelay-served-from}; under a pull policy a read from elsewhere leaves a copy here.
  */
 public final class VirtualBucketStore implements BlobStore {
 
@@ -99,10 +99,13 @@ public final class VirtualBucketStore implements BlobStore {
   private final Replicator replicator;
   private final String defaultPolicy;
   private final ArchiveReadThrough archive;
+  private final Placement placement;
 
   /**
    * @param region the region this front end serves
    * @param labels every region label, in configuration order
+   * @param placement the buckets' policies, run live
+   * @param archives the archive tiers of the buckets that have one
    */
   public VirtualBucketStore(
       String region,
@@ -110,18 +113,8 @@ public final class VirtualBucketStore implements BlobStore {
       Map<String, RegionStore> regions,
       List<String> labels,
       Replicator replicator,
-      String defaultPolicy) {
-    this(region, namespace, regions, labels, replicator, defaultPolicy, ArchiveTiers.none());
-  }
-
-  /** A front end whose buckets may have archive tiers ({@code archives}). */
-  public VirtualBucketStore(
-      String region,
-      Namespace namespace,
-      Map<String, RegionStore> regions,
-      List<String> labels,
-      Replicator replicator,
       String defaultPolicy,
+      Placement placement,
       ArchiveTiers archives) {
     this.archive = new ArchiveReadThrough(region, namespace, archives);
     this.region = region;
@@ -130,6 +123,7 @@ public final class VirtualBucketStore implements BlobStore {
     this.labels = List.copyOf(labels);
     this.replicator = replicator;
     this.defaultPolicy = defaultPolicy;
+    this.placement = placement;
   }
 
   // ---- buckets ------------------------------------------------------------------------------
@@ -337,11 +331,11 @@ public final class VirtualBucketStore implements BlobStore {
       long length,
       String promisedMd5) {
     VirtualBucket vb = bucket(bucket);
-    PlacementPolicy policy = PlacementPolicies.parse(vb.policy(), labels);
-    RegionStore here = regions.get(region);
+    String policy = vb.policy();
+    RegionStore here = regions.get(placement.homeRegion(policy, region));
     ObjectVersion pending;
     try {
-      pending = namespace.beginWrite(bucket, key, region, contentType, metadata);
+      pending = namespace.beginWrite(bucket, key, here.label(), contentType, metadata);
     } catch (NoSuchBucketException e) {
       throw S3Exceptions.noSuchBucket(bucket, null);
     }
@@ -378,9 +372,8 @@ public final class VirtualBucketStore implements BlobStore {
   }
 
   /** Makes a stored and verified pending version ready, and queues its replicas. */
-  private void commit(
-      PlacementPolicy policy, ObjectVersion pending, long size, String etag, String md5) {
-    List<String> replicas = policy.replicasAfterWrite(region, labels);
+  private void commit(String policy, ObjectVersion pending, long size, String etag, String md5) {
+    List<String> replicas = placement.replicasAfterWrite(policy, pending.baseRegion());
     List<String> superseded = namespace.commitWrite(pending.versionId(), size, etag, md5, replicas);
     if (!replicas.isEmpty()) {
       namespace
@@ -436,9 +429,7 @@ public final class VirtualBucketStore implements BlobStore {
         request.ifNoneMatch(),
         request.ifModifiedSince(),
         request.ifUnmodifiedSince());
-    PlacementPolicies.parse(bucket(request.bucket()).policy(), labels)
-        .copyToRead(region, v.copies(), labels)
-        .ifPresent(c -> ServedFrom.tell(c.region()));
+    placement.copyToRead(region, v).ifPresent(c -> ServedFrom.tell(c.region()));
     return HeadObjectResponse.builder()
         .contentLength(v.size())
         .contentType(v.contentType())
@@ -477,32 +468,24 @@ public final class VirtualBucketStore implements BlobStore {
         request.ifModifiedSince(),
         request.ifUnmodifiedSince());
     ByteRange range = parseRange(request.range(), v.size());
-    PlacementPolicy policy = PlacementPolicies.parse(bucket(request.bucket()).policy(), labels);
-    PhysicalCopy copy =
-        policy
-            .copyToRead(region, v.copies(), labels)
-            .orElseThrow(
-                () -> S3Errors.internal("no ready copy of " + request.key() + " in any region"));
-    RegionStore from = regions.get(copy.region());
-    if (from == null) {
-      throw S3Errors.internal("the copy is in region " + copy.region() + ", not configured here");
-    }
-    InputStream body;
+    Placement.Served served;
     try {
-      body =
-          v.size() == 0
-              ? InputStream.nullInputStream()
-              : from.store().read(copy.physicalKey(), range, null);
+      served =
+          placement
+              .read(bucket(request.bucket()).policy(), v, region, range)
+              .orElseThrow(
+                  () -> S3Errors.internal("no ready copy of " + request.key() + " in any region"));
     } catch (ObjectNotFoundException e) {
       if (archive.tierOf(request.bucket()) != null) {
         // the sync job's archive mode moved the object out of the location it was imported from
         return archive.get(archive.tierOf(request.bucket()), request, false);
       }
-      throw S3Errors.internal("the copy in region " + copy.region() + " is missing");
+      throw S3Errors.internal("a copy of " + request.key() + " is missing from its store");
     } catch (StoreException e) {
-      throw S3Errors.internal("reading from region " + copy.region() + ": " + e.getMessage());
+      throw S3Errors.internal("reading a copy of " + request.key() + ": " + e.getMessage());
     }
-    ServedFrom.tell(copy.region());
+    InputStream body = served.body();
+    ServedFrom.tell(served.region());
     GetObjectResponse.Builder r =
         GetObjectResponse.builder()
             .contentType(v.contentType())
@@ -657,10 +640,9 @@ public final class VirtualBucketStore implements BlobStore {
     if (v.size() == 0) {
       return InputStream.nullInputStream();
     }
-    PlacementPolicy policy = PlacementPolicies.parse(bucket(v.bucket()).policy(), labels);
     PhysicalCopy copy =
-        policy
-            .copyToRead(region, v.copies(), labels)
+        placement
+            .copyToRead(region, v)
             .orElseThrow(() -> S3Errors.internal("no ready copy of " + v.key() + " in any region"));
     RegionStore from = regions.get(copy.region());
     if (from == null) {
@@ -698,13 +680,13 @@ public final class VirtualBucketStore implements BlobStore {
     String bucket = request.bucket();
     String key = request.key();
     checkKey(key);
-    bucket(bucket);
-    RegionStore here = regions.get(region);
+    RegionStore here = regions.get(placement.homeRegion(bucket(bucket).policy(), region));
     MultipartUploads parts = multipart(here);
     ObjectVersion pending;
     try {
       pending =
-          namespace.beginWrite(bucket, key, region, request.contentType(), request.metadata());
+          namespace.beginWrite(
+              bucket, key, here.label(), request.contentType(), request.metadata());
     } catch (NoSuchBucketException e) {
       throw S3Exceptions.noSuchBucket(bucket, null);
     }
@@ -712,7 +694,7 @@ public final class VirtualBucketStore implements BlobStore {
     UploadHandle handle = null;
     try {
       handle = parts.begin(physicalKey, PutOptions.of(request.contentType(), Map.of()));
-      namespace.recordUpload(pending.versionId(), region, handle.uploadId());
+      namespace.recordUpload(pending.versionId(), here.label(), handle.uploadId());
       return new MultipartUpload(pending.versionId(), request);
     } catch (RuntimeException e) {
       if (handle != null) {
@@ -825,12 +807,7 @@ public final class VirtualBucketStore implements BlobStore {
       }
       // The whole object's MD5 is known when the store computed it (local disk), not otherwise.
       String md5 = w.etag() != null && w.etag().matches("[0-9a-f]{32}") ? w.etag() : null;
-      commit(
-          PlacementPolicies.parse(bucket(pending.bucket()).policy(), labels),
-          pending,
-          size,
-          etag,
-          md5);
+      commit(bucket(pending.bucket()).policy(), pending, size, etag, md5);
     } catch (RuntimeException e) {
       if (assembled) {
         // the assembled bytes are not committed: drop them and the upload

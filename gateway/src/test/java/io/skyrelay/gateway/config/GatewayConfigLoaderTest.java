@@ -64,7 +64,7 @@ class GatewayConfigLoaderTest {
         error(GOOD.replace("policy: push:aws:us-west-2", "policy: push:mars"))
             .startsWith("buckets[0].policy (line 13):"));
     assertTrue(
-        error(GOOD.replace("policy: push:aws:us-west-2", "policy: lru:1GiB"))
+        error(GOOD.replace("policy: push:aws:us-west-2", "policy: optimum"))
             .startsWith("buckets[0].policy (line 13):"));
     assertTrue(
         error(GOOD.replace("- name: logs", "- name: Logs!"))
@@ -87,6 +87,61 @@ class GatewayConfigLoaderTest {
     assertTrue(
         error(GOOD.replace("policy: push:aws:us-west-2", "policy: push:mars"))
             .startsWith("buckets[0].policy (line 13): "));
+  }
+
+  @Test
+  void everyReplayPolicyButOptimumRunsLive() {
+    for (String p :
+        new String[] {
+          "single",
+          "single:aws:us-west-2",
+          "replicate-all",
+          "push:local:east+aws:us-west-2",
+          "pull-keep",
+          "pull-evict",
+          "ttl:12h",
+          "break-even",
+          "adaptive",
+          "lru:1GiB"
+        }) {
+      GatewayConfig c =
+          GatewayConfigLoader.parse(
+              GOOD.replace("policy: push:aws:us-west-2", "policy: " + p), BASE);
+      assertEquals(p, c.buckets().get(0).policy());
+    }
+    String optimum = error(GOOD.replace("policy: push:aws:us-west-2", "policy: optimum"));
+    assertTrue(optimum.contains("knowing every request to come"), optimum);
+  }
+
+  @Test
+  void regionsArePricedAsTheirLabelOrPricesAs() {
+    GatewayConfig c =
+        GatewayConfigLoader.parse(
+            GOOD.replace(
+                "store: file:///data/east\n",
+                "store: file:///data/east\n    prices-as: aws:eu-west-1\n"),
+            BASE);
+    assertEquals("aws:eu-west-1", c.regions().get(0).pricesAs());
+    assertEquals(
+        "aws:eu-west-1", c.regions().get(0).pricedAs(c.regionDataOrBundled()), "prices-as wins");
+    assertEquals("aws:us-west-2", c.regions().get(1).pricedAs(c.regionDataOrBundled()));
+    assertEquals(0.02, c.costModel().egressUsdPerGb(0, 1), "priced as eu-west-1 to us-west-2");
+    GatewayConfig local = GatewayConfigLoader.parse(GOOD, BASE);
+    assertEquals(null, local.regions().get(0).pricedAs(local.regionDataOrBundled()));
+  }
+
+  @Test
+  void unpricedRegionsAreErrorsNamingKeyAndLine() {
+    assertTrue(
+        error(
+                GOOD.replace(
+                    "store: file:///data/east\n",
+                    "store: file:///data/east\n    prices-as: aws:mars-1\n"))
+            .startsWith("regions[0].prices-as (line 6): unknown region 'aws:mars-1'"));
+    assertTrue(
+        error(GOOD.replace("label: aws:us-west-2", "label: aws:us-west-9"))
+            .startsWith("regions[1].label (line 6): aws:us-west-9 is not a region of the region"));
+    assertTrue(error("region-data: no-such-folder\n" + GOOD).startsWith("region-data (line 1): "));
   }
 
   @Test

@@ -152,9 +152,9 @@ public final class ReplayLiveCommand implements Callable<Integer> {
               seed,
               new LiveReplay.Settings(
                   speedup,
-                  io.skyrelay.replay.sim.Policy.bytes(maxObjectSize),
+                  io.skyrelay.transforms.placement.Policy.bytes(maxObjectSize),
                   maxRequests,
-                  Duration.ofMillis(io.skyrelay.replay.sim.Policy.durationMs(settle)),
+                  Duration.ofMillis(io.skyrelay.transforms.placement.Policy.durationMs(settle)),
                   Duration.ofMillis(20)));
       System.out.print(r.describe());
       return r.notReplicated() > 0 ? ExitStatus.PARTIAL : ExitStatus.OK;

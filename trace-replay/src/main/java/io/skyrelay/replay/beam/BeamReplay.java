@@ -1,7 +1,5 @@
 package io.skyrelay.replay.beam;
 
-import io.skyrelay.replay.sim.CostModel;
-import io.skyrelay.replay.sim.Policy;
 import io.skyrelay.replay.sim.PolicyResult;
 import io.skyrelay.replay.sim.Simulator;
 import io.skyrelay.replay.trace.KeyInterner;
@@ -11,6 +9,8 @@ import io.skyrelay.replay.trace.RequestBatch;
 import io.skyrelay.replay.trace.TraceReader;
 import io.skyrelay.replay.workload.WorkloadGenerator;
 import io.skyrelay.replay.workload.WorkloadType;
+import io.skyrelay.transforms.placement.CostModel;
+import io.skyrelay.transforms.placement.Policy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.skyrelay.replay.sim;
 
 import io.skyrelay.replay.trace.Op;
 import io.skyrelay.replay.trace.RequestBatch;
+import io.skyrelay.transforms.placement.CostModel;
 import java.util.Arrays;
 
 /**
@@ -113,7 +114,7 @@ final class OfflineOptimum implements Simulator {
           versionSize[obj] = b.size[i];
         }
         case Op.GET -> read(obj, r, ts);
-        case Op.HEAD -> result.booked(ts, 0, 0, m.getUsd[r], 1);
+        case Op.HEAD -> result.booked(ts, 0, 0, m.getUsd(r), 1);
         case Op.DELETE -> endVersion(obj, ts);
         case Op.PART -> {
           double best = Double.MAX_VALUE;
@@ -121,10 +122,10 @@ final class OfflineOptimum implements Simulator {
           double req = 0;
           for (int h = 0; h < n; h++) {
             double e = m.egressUsd(r, h, b.size[i]);
-            if (e + m.putUsd[h] < best) {
-              best = e + m.putUsd[h];
+            if (e + m.putUsd(h) < best) {
+              best = e + m.putUsd(h);
               net = e;
-              req = m.putUsd[h];
+              req = m.putUsd(h);
             }
           }
           result.booked(ts, 0, net, req, 1);
@@ -137,7 +138,7 @@ final class OfflineOptimum implements Simulator {
   private void read(int obj, int r, long ts) {
     if (writer[obj] < 0) {
       result.notFound++;
-      result.booked(ts, 0, 0, m.getUsd[r], 1);
+      result.booked(ts, 0, 0, m.getUsd(r), 1);
       return;
     }
     result.reads++;
@@ -149,13 +150,13 @@ final class OfflineOptimum implements Simulator {
     for (int s = 0; s < n; s++) {
       if (s != r) {
         double net = m.egressUsd(s, r, size);
-        if (net + m.getUsd[s] < missN + missR) {
+        if (net + m.getUsd(s) < missN + missR) {
           missN = net;
-          missR = m.getUsd[s];
+          missR = m.getUsd(s);
         }
       }
     }
-    double put = m.putUsd[r];
+    double put = m.putUsd(r);
     if (reads[slot] == 0) {
       holdS[slot] = 0;
       holdN[slot] = missN;
@@ -170,7 +171,7 @@ final class OfflineOptimum implements Simulator {
       // Held over the gap: the read is a hit.
       double hS = holdS[slot] + gapStorage;
       double hN = holdN[slot];
-      double hR = holdR[slot] + m.getUsd[r];
+      double hR = holdR[slot] + m.getUsd(r);
       int hQ = holdRequests[slot] + 1;
       double hit = hS + hN + hR;
       // Not held: the read is remote; it may keep a copy.
@@ -231,10 +232,10 @@ final class OfflineOptimum implements Simulator {
     double best = Double.MAX_VALUE;
     for (int h = 0; h < n; h++) {
       double c =
-          m.putUsd[h]
+          m.putUsd(h)
               + m.egressUsd(w, h, size)
               + m.storageUsd(h, size, life)
-              + reads[base + h] * m.getUsd[h];
+              + reads[base + h] * m.getUsd(h);
       for (int r = 0; r < n; r++) {
         if (r != h) {
           c += regionCost(base + r);
@@ -248,7 +249,7 @@ final class OfflineOptimum implements Simulator {
     int h = bestHome;
     double storage = m.storageUsd(h, size, life);
     double network = m.egressUsd(w, h, size);
-    double requests = m.putUsd[h] + reads[base + h] * m.getUsd[h];
+    double requests = m.putUsd(h) + reads[base + h] * m.getUsd(h);
     long count = 1L + reads[base + h];
     for (int r = 0; r < n; r++) {
       int slot = base + r;

@@ -1,5 +1,6 @@
 package io.skyrelay.replay.sim;
 
+import io.skyrelay.transforms.placement.Policy;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

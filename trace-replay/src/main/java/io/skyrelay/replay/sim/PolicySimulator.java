@@ -2,11 +2,15 @@ package io.skyrelay.replay.sim;
 
 import io.skyrelay.replay.trace.Op;
 import io.skyrelay.replay.trace.RequestBatch;
+import io.skyrelay.transforms.placement.AdaptiveTtl;
+import io.skyrelay.transforms.placement.CostModel;
+import io.skyrelay.transforms.placement.Policy;
 import java.util.Arrays;
 
 /**
- * Runs one online policy over a workload. State lives in flat primitive arrays indexed by object,
- * or by slot {@code object * regions + region}, so a request costs no allocation.
+ * Runs one online policy over a workload, with the decisions of {@link Policy} and {@link
+ * CostModel} (the ones the S3 gateway makes live). State lives in flat primitive arrays indexed by
+ * object, or by slot {@code object * regions + region}, so a request costs no allocation.
  *
  * <p>The rules, common to all policies:
  *
@@ -19,8 +23,9 @@ import java.util.Arrays;
  *   <li>A GET in a region holding a live replica is a hit: a GET request there, local latency. A
  *       TTL replica's clock restarts at every hit.
  *   <li>Any other GET of an existing object is served by the holder that is cheapest to read from
- *       (GET price plus egress): a GET there, egress, RTT plus transfer time. Pull policies then
- *       keep a copy (a PUT in the reader's region) under their eviction rule.
+ *       (GET price plus egress, then latency: {@link CostModel#servingRegion}): a GET there,
+ *       egress, RTT plus transfer time. Pull policies then keep a copy (a PUT in the reader's
+ *       region) under their eviction rule.
  *   <li>HEAD is a GET request in the issuing region; DELETE is free; a multipart PART is a PUT
  *       request where the object will live; GET of a missing object is a GET request, counted as
  *       not found.
@@ -29,19 +34,17 @@ import java.util.Arrays;
  */
 final class PolicySimulator implements Simulator {
 
-  private static final long FOREVER = Long.MAX_VALUE;
+  private static final long FOREVER = Policy.FOREVER;
   private static final long NOT_HELD = -1;
   private static final byte PINNED = -1;
 
   private final Policy policy;
-  private final Policy.Kind kind;
   private final CostModel m;
   private final int n;
   private final PolicyResult result;
   private final boolean storeOnMiss;
   private final AdaptiveTtl adaptive;
   private final boolean lru;
-  private final long capacity;
 
   // Per object.
   private byte[] home = new byte[0];
@@ -64,18 +67,12 @@ final class PolicySimulator implements Simulator {
 
   PolicySimulator(Policy policy, CostModel model, PolicyResult result) {
     this.policy = policy;
-    this.kind = policy.kind();
     this.m = model;
     this.n = model.regions();
     this.result = result;
-    this.storeOnMiss =
-        switch (kind) {
-          case PULL_KEEP, FIXED_TTL, BREAK_EVEN_TTL, ADAPTIVE_TTL, LRU -> true;
-          default -> false;
-        };
-    this.adaptive = kind == Policy.Kind.ADAPTIVE_TTL ? new AdaptiveTtl(model) : null;
-    this.lru = kind == Policy.Kind.LRU;
-    this.capacity = policy.capacityBytes();
+    this.storeOnMiss = policy.keepsCopyOnMiss();
+    this.adaptive = policy.kind() == Policy.Kind.ADAPTIVE_TTL ? new AdaptiveTtl(model) : null;
+    this.lru = policy.kind() == Policy.Kind.LRU;
     this.head = new int[n];
     this.tail = new int[n];
     this.used = new long[n];
@@ -141,7 +138,7 @@ final class PolicySimulator implements Simulator {
           write(obj, r, ts, b.size[i]);
         }
         case Op.GET -> read(obj, r, ts);
-        case Op.HEAD -> result.request(ts, m.getUsd[r]);
+        case Op.HEAD -> result.request(ts, m.getUsd(r));
         case Op.DELETE -> endVersion(obj, ts);
         case Op.PART -> part(r, ts, b.size[i]);
         default -> {}
@@ -150,32 +147,31 @@ final class PolicySimulator implements Simulator {
   }
 
   private void part(int r, long ts, long size) {
-    int to = kind == Policy.Kind.SINGLE ? policy.singleRegion() : r;
+    int to = policy.homeRegion(r);
     if (to != r) {
       result.network(ts, m.egressUsd(r, to, size));
       result.egressBytes += size;
     }
-    result.request(ts, m.putUsd[to]);
+    result.request(ts, m.putUsd(to));
   }
 
   private void write(int obj, int w, long ts, long size) {
-    int h = kind == Policy.Kind.SINGLE ? policy.singleRegion() : w;
+    int h = policy.homeRegion(w);
     home[obj] = (byte) h;
     versionSize[obj] = size;
     if (h != w) {
       result.network(ts, m.egressUsd(w, h, size));
       result.egressBytes += size;
     }
-    result.request(ts, m.putUsd[h]);
+    result.request(ts, m.putUsd(h));
     hold(obj * n + h, ts, FOREVER, PINNED);
-    long mask = policy.pushMask();
-    if (mask != 0) {
+    if (policy.pushMask() != 0) {
       for (int r = 0; r < n; r++) {
-        if (r != h && (mask & (1L << r)) != 0) {
-          result.request(ts, m.getUsd[h]);
+        if (policy.pushesTo(r, h)) {
+          result.request(ts, m.getUsd(h));
           result.network(ts, m.egressUsd(h, r, size));
           result.egressBytes += size;
-          result.request(ts, m.putUsd[r]);
+          result.request(ts, m.putUsd(r));
           hold(obj * n + r, ts, FOREVER, PINNED);
         }
       }
@@ -205,7 +201,7 @@ final class PolicySimulator implements Simulator {
     int obj = slot / n;
     int r = slot - obj * n;
     long size = versionSize[obj];
-    result.storage(since[slot], at, m.storagePerByteMs[r] * size);
+    result.storage(since[slot], at, m.storagePerByteMs(r) * size);
     expiry[slot] = NOT_HELD;
     if (lru && src[slot] != PINNED) {
       unlink(slot, r);
@@ -234,7 +230,7 @@ final class PolicySimulator implements Simulator {
   private void read(int obj, int r, long ts) {
     if (home[obj] < 0) {
       result.notFound++;
-      result.request(ts, m.getUsd[r]);
+      result.request(ts, m.getUsd(r));
       return;
     }
     int slot = obj * n + r;
@@ -248,61 +244,46 @@ final class PolicySimulator implements Simulator {
       lastRead[slot] = ts;
     }
     if (live(slot, ts)) {
-      result.request(ts, m.getUsd[r]);
+      result.request(ts, m.getUsd(r));
       byte s = src[slot];
       if (s != PINNED) {
         if (lru) {
           unlink(slot, r);
           pushFront(slot, r);
-        } else if (expiry[slot] != FOREVER) {
+        } else if (policy.refreshesOnHit()) {
           // The storage charged so far stays with the old clock; restart it.
-          expiry[slot] = deadline(ts, s, r);
+          expiry[slot] = policy.deadline(ts, s, r, m, adaptive);
         }
       }
       result.read(true, m.readLatencyMs(r, r, size));
       return;
     }
     int base = obj * n;
-    int best = -1;
-    double bestCost = Double.MAX_VALUE;
+    long holders = 0;
     for (int s = 0; s < n; s++) {
       if (s != r && live(base + s, ts)) {
-        double c = m.getUsd[s] + m.egressPerByte[s * n + r] * size;
-        if (c < bestCost) {
-          bestCost = c;
-          best = s;
-        }
+        holders |= 1L << s;
       }
     }
-    result.request(ts, m.getUsd[best]);
+    int best = m.servingRegion(holders, r, size);
+    result.request(ts, m.getUsd(best));
     result.network(ts, m.egressUsd(best, r, size));
     result.egressBytes += size;
     result.read(false, m.readLatencyMs(best, r, size));
-    if (!storeOnMiss || (lru && size > capacity)) {
+    if (!storeOnMiss || !policy.admits(size)) {
       return;
     }
-    result.request(ts, m.putUsd[r]);
+    result.request(ts, m.putUsd(r));
     if (lru) {
-      while (used[r] + size > capacity) {
+      while (policy.exceedsCapacity(used[r] + size)) {
         release(tail[r], ts);
       }
       hold(slot, ts, FOREVER, (byte) best);
       pushFront(slot, r);
       used[r] += size;
     } else {
-      hold(slot, ts, deadline(ts, (byte) best, r), (byte) best);
+      hold(slot, ts, policy.deadline(ts, best, r, m, adaptive), (byte) best);
     }
-  }
-
-  private long deadline(long ts, byte source, int r) {
-    long ttl =
-        switch (kind) {
-          case FIXED_TTL -> policy.ttlMs();
-          case BREAK_EVEN_TTL -> m.breakEvenMs(source, r);
-          case ADAPTIVE_TTL -> adaptive.ttl(source, r);
-          default -> FOREVER;
-        };
-    return ttl >= FOREVER - ts ? FOREVER - 1 : ts + ttl;
   }
 
   private void pushFront(int slot, int r) {

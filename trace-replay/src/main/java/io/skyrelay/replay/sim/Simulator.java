@@ -1,6 +1,8 @@
 package io.skyrelay.replay.sim;
 
 import io.skyrelay.replay.trace.RequestBatch;
+import io.skyrelay.transforms.placement.CostModel;
+import io.skyrelay.transforms.placement.Policy;
 
 /** Replays requests, batch by batch, in trace order, for one policy. */
 public interface Simulator {

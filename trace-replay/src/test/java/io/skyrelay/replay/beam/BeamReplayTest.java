@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skyrelay.replay.TraceReplay;
-import io.skyrelay.replay.sim.CostModel;
-import io.skyrelay.replay.sim.Policy;
 import io.skyrelay.replay.sim.PolicyResult;
 import io.skyrelay.replay.workload.WorkloadType;
+import io.skyrelay.transforms.placement.CostModel;
+import io.skyrelay.transforms.placement.Policy;
 import io.skyrelay.transforms.regions.RegionData;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,14 +1,14 @@
 package io.skyrelay.replay.bench;
 
 import io.skyrelay.replay.TraceReplay;
-import io.skyrelay.replay.sim.CostModel;
-import io.skyrelay.replay.sim.Policy;
 import io.skyrelay.replay.sim.Simulator;
 import io.skyrelay.replay.trace.KeyInterner;
 import io.skyrelay.replay.trace.RequestBatch;
 import io.skyrelay.replay.trace.TraceReader;
 import io.skyrelay.replay.workload.WorkloadGenerator;
 import io.skyrelay.replay.workload.WorkloadType;
+import io.skyrelay.transforms.placement.CostModel;
+import io.skyrelay.transforms.placement.Policy;
 import io.skyrelay.transforms.regions.RegionData;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.skyrelay.replay.sim;
+package io.skyrelay.transforms.placement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

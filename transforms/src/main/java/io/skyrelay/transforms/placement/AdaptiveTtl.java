@@ -1,4 +1,4 @@
-package io.skyrelay.replay.sim;
+package io.skyrelay.transforms.placement;
 
 /**
  * TTLs learned per region pair (source of the replica, reading region) from the gaps between
@@ -6,9 +6,10 @@ package io.skyrelay.replay.sim;
  * width from one second; every {@link #RECOMPUTE_EVERY} new gaps the pair's TTL becomes the bucket
  * edge T that minimises, over the gaps seen, what a TTL of T would have cost per GB: storage for
  * the gap when it is at most T, else storage for T plus fetching again. Until a pair has {@link
- * #MIN_SAMPLES} gaps it uses the break-even TTL.
+ * #MIN_SAMPLES} gaps it uses the break-even TTL. Not thread-safe: a caller on several threads
+ * serialises its calls.
  */
-final class AdaptiveTtl {
+public final class AdaptiveTtl {
 
   static final int BUCKETS = 40;
   static final int MIN_SAMPLES = 8;
@@ -22,7 +23,7 @@ final class AdaptiveTtl {
   private final long[] sinceRecompute;
   private final long[] ttl;
 
-  AdaptiveTtl(CostModel model) {
+  public AdaptiveTtl(CostModel model) {
     this.model = model;
     this.n = model.regions();
     counts = new long[n * n * BUCKETS];
@@ -49,7 +50,10 @@ final class AdaptiveTtl {
     return 1000L << bucket;
   }
 
-  void observe(int src, int dst, long gapMs) {
+  /**
+   * Records a gap between two reads in {@code dst} of an object whose copy comes from {@code src}.
+   */
+  public void observe(int src, int dst, long gapMs) {
     int pair = src * n + dst;
     int b = bucket(gapMs);
     counts[pair * BUCKETS + b]++;
@@ -83,7 +87,8 @@ final class AdaptiveTtl {
     return bestTtl;
   }
 
-  long ttl(int src, int dst) {
+  /** The TTL of a copy in {@code dst} pulled from {@code src}, ms. */
+  public long ttl(int src, int dst) {
     return ttl[src * n + dst];
   }
 }

@@ -1,4 +1,4 @@
-package io.skyrelay.replay.sim;
+package io.skyrelay.transforms.placement;
 
 import io.skyrelay.transforms.regions.RegionData;
 import java.io.Serializable;
@@ -36,20 +36,33 @@ public final class CostModel implements Serializable {
   private static final double MS_PER_HOUR = 3_600_000.0;
 
   private final String[] regions;
-  final int n;
-  final double[] storagePerByteMs;
-  final double[] storageUsdPerGbHour;
-  final double[] putUsd;
-  final double[] getUsd;
-  final double[] egressPerByte;
-  final double[] egressUsdPerGb;
-  final double[] rttMs;
-  final double[] msPerByte;
+  private final int n;
+  private final double[] storagePerByteMs;
+  private final double[] storageUsdPerGbHour;
+  private final double[] putUsd;
+  private final double[] getUsd;
+  private final double[] egressPerByte;
+  private final double[] egressUsdPerGb;
+  private final double[] rttMs;
+  private final double[] msPerByte;
 
   public CostModel(RegionData data, List<String> regionLabels) {
+    this(data, regionLabels, regionLabels);
+  }
+
+  /**
+   * A model over {@code regionLabels} whose figures are those of other regions of the data: label i
+   * is priced as {@code pricedAs.get(i)}. Several labels may be priced as one region (two stores of
+   * one cloud region). A {@code null} entry is a region without prices (a local folder): its
+   * storage and requests are free, and so is egress to and from it.
+   */
+  public CostModel(RegionData data, List<String> regionLabels, List<String> pricedAs) {
     if (regionLabels.isEmpty() || regionLabels.size() > 64) {
       throw new IllegalArgumentException(
           "replay needs 1 to 64 regions, not " + regionLabels.size());
+    }
+    if (pricedAs.size() != regionLabels.size()) {
+      throw new IllegalArgumentException("one priced region per label is needed");
     }
     n = regionLabels.size();
     regions = regionLabels.toArray(String[]::new);
@@ -61,14 +74,18 @@ public final class CostModel implements Serializable {
     egressUsdPerGb = new double[n * n];
     rttMs = new double[n * n];
     msPerByte = new double[n * n];
+    String[] grid = pricedAs.toArray(String[]::new);
     for (int i = 0; i < n; i++) {
-      data.check(regions[i]);
+      if (grid[i] != null) {
+        data.check(grid[i]);
+      }
       for (int j = 0; j < i; j++) {
         if (regions[i].equals(regions[j])) {
           throw new IllegalArgumentException("region " + regions[i] + " is listed twice");
         }
       }
-      RegionData.StoragePrice p = data.storagePrice(regions[i]);
+      RegionData.StoragePrice p =
+          grid[i] == null ? new RegionData.StoragePrice(0, 0, 0) : data.storagePrice(grid[i]);
       storageUsdPerGbHour[i] = p.usdPerGbMonth() / HOURS_PER_MONTH;
       storagePerByteMs[i] = storageUsdPerGbHour[i] / 1e9 / MS_PER_HOUR;
       putUsd[i] = p.putUsdPerRequest();
@@ -82,11 +99,12 @@ public final class CostModel implements Serializable {
           msPerByte[k] = 8.0 / (LOCAL_GBPS * 1e9) * 1000.0;
           continue;
         }
-        egressUsdPerGb[k] = data.egressUsdPerGb(regions[s], regions[d]);
+        boolean priced = grid[s] != null && grid[d] != null;
+        egressUsdPerGb[k] = priced ? data.egressUsdPerGb(grid[s], grid[d]) : 0;
         egressPerByte[k] = egressUsdPerGb[k] / 1e9;
-        double rtt = data.rttMs(regions[s], regions[d]);
+        double rtt = priced ? data.rttMs(grid[s], grid[d]) : Double.NaN;
         rttMs[k] = Double.isNaN(rtt) ? FALLBACK_RTT_MS : rtt;
-        double gbps = data.throughputGbps(regions[s], regions[d]);
+        double gbps = priced ? data.throughputGbps(grid[s], grid[d]) : Double.NaN;
         msPerByte[k] = 8.0 / ((Double.isNaN(gbps) || gbps <= 0 ? FALLBACK_GBPS : gbps) * 1e9) * 1e3;
       }
     }
@@ -128,6 +146,41 @@ public final class CostModel implements Serializable {
 
   public double getUsd(int region) {
     return getUsd[region];
+  }
+
+  /** Storage price in USD per byte and millisecond. */
+  public double storagePerByteMs(int region) {
+    return storagePerByteMs[region];
+  }
+
+  /** Egress price in USD per byte from {@code src} to {@code dst}. */
+  public double egressPerByte(int src, int dst) {
+    return egressPerByte[src * n + dst];
+  }
+
+  /**
+   * The region a reader in {@code reader} is served {@code size} bytes from, among the regions
+   * holding a readable copy (bit i of {@code holders} for region i): its own when it holds one,
+   * else the cheapest to read from (GET price there plus egress), equal costs going to the lower
+   * latency, then to the lower index. -1 when no region holds a copy.
+   */
+  public int servingRegion(long holders, int reader, long size) {
+    if ((holders & (1L << reader)) != 0) {
+      return reader;
+    }
+    int best = -1;
+    double bestCost = Double.MAX_VALUE;
+    for (long h = holders; h != 0; h &= h - 1) {
+      int s = Long.numberOfTrailingZeros(h);
+      double c = getUsd[s] + egressPerByte[s * n + reader] * size;
+      if (c < bestCost
+          || (c == bestCost
+              && readLatencyMs(s, reader, size) < readLatencyMs(best, reader, size))) {
+        bestCost = c;
+        best = s;
+      }
+    }
+    return best;
   }
 
   /** Storage cost of {@code bytes} held in {@code region} for {@code ms}. */

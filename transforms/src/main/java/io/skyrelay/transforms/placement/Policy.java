@@ -1,4 +1,4 @@
-package io.skyrelay.replay.sim;
+package io.skyrelay.transforms.placement;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A replica placement and eviction policy, as the simulator runs it. Every policy keeps the written
- * copy of an object (its home replica) in the region that wrote it, except {@code single}, whose
- * home is one fixed region; the policies differ in the extra replicas they make and keep.
+ * A replica placement and eviction policy, as the replay simulator and the live gateway both run
+ * it. Every policy keeps the written copy of an object (its home replica) in the region that wrote
+ * it, except {@code single}, whose home is one fixed region; the policies differ in the extra
+ * replicas they make and keep. Regions are indices into the caller's list of region labels (a
+ * {@link CostModel}'s order). The decisions are plain methods that allocate nothing, so the
+ * simulator can call them per request.
  *
  * @param name the spec it was parsed from, e.g. {@code ttl:12h}
  * @param kind what it does
@@ -20,6 +23,9 @@ import java.util.Locale;
 public record Policy(
     String name, Kind kind, int singleRegion, long pushMask, long ttlMs, long capacityBytes)
     implements Serializable {
+
+  /** The deadline of a replica kept until it is overwritten or evicted by capacity. */
+  public static final long FOREVER = Long.MAX_VALUE;
 
   /** Policy kinds. */
   public enum Kind {
@@ -91,16 +97,24 @@ public record Policy(
    * break-even}, {@code adaptive}, {@code lru:SIZE} (e.g. 512MiB, 10GB) or {@code optimum}.
    */
   public static Policy parse(String spec, CostModel model) {
+    return parse(spec, model.regionLabels());
+  }
+
+  /**
+   * Parses one policy against region labels, as {@link #parse(String, CostModel)} does; {@code
+   * single} without a region means the first label.
+   */
+  public static Policy parse(String spec, List<String> regions) {
     String s = spec.trim();
     String head = s.contains(":") ? s.substring(0, s.indexOf(':')) : s;
     String arg = s.contains(":") ? s.substring(s.indexOf(':') + 1) : null;
     switch (head.toLowerCase(Locale.ROOT)) {
       case "single" -> {
-        int r = arg == null ? 0 : region(model, arg, s);
-        return new Policy(arg == null ? "single:" + model.region(0) : s, Kind.SINGLE, r, 0, 0, 0);
+        int r = arg == null ? 0 : region(regions, arg, s);
+        return new Policy(arg == null ? "single:" + regions.get(0) : s, Kind.SINGLE, r, 0, 0, 0);
       }
       case "replicate-all" -> {
-        long mask = model.regions() == 64 ? -1L : (1L << model.regions()) - 1;
+        long mask = regions.size() == 64 ? -1L : (1L << regions.size()) - 1;
         return new Policy(s, Kind.REPLICATE_ALL, -1, mask, 0, 0);
       }
       case "push" -> {
@@ -109,7 +123,7 @@ public record Policy(
         }
         long mask = 0;
         for (String r : arg.split("\\+")) {
-          mask |= 1L << region(model, r.trim(), s);
+          mask |= 1L << region(regions, r.trim(), s);
         }
         return new Policy(s, Kind.PUSH, -1, mask, 0, 0);
       }
@@ -149,18 +163,84 @@ public record Policy(
     }
   }
 
-  private static int region(CostModel model, String label, String spec) {
-    int r = model.indexOf(label);
+  private static int region(List<String> regions, String label, String spec) {
+    int r = regions.indexOf(label);
     if (r < 0) {
       throw new IllegalArgumentException(
-          "policy "
-              + spec
-              + ": "
-              + label
-              + " is not one of the replayed regions "
-              + model.regionLabels());
+          "policy " + spec + ": " + label + " is not one of the regions " + regions);
     }
     return r;
+  }
+
+  // ---- decisions, shared by the simulator and the gateway ----------------------------------
+
+  /** The region that holds the home copy of a write made in {@code writer}. */
+  public int homeRegion(int writer) {
+    return kind == Kind.SINGLE ? singleRegion : writer;
+  }
+
+  /**
+   * Whether a write whose home copy is in {@code home} is also copied to {@code region} at once.
+   */
+  public boolean pushesTo(int region, int home) {
+    return region != home && (pushMask & (1L << region)) != 0;
+  }
+
+  /** Whether a read served from another region leaves a copy in the reader's region. */
+  public boolean keepsCopyOnMiss() {
+    return switch (kind) {
+      case PULL_KEEP, FIXED_TTL, BREAK_EVEN_TTL, ADAPTIVE_TTL, LRU -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether a pulled copy of {@code size} bytes may be kept at all (LRU: not over capacity). */
+  public boolean admits(long size) {
+    return !exceedsCapacity(size);
+  }
+
+  /**
+   * Whether {@code bytes} of pulled copies exceed what one region may hold: under LRU, copies are
+   * evicted least recently read first until this is false. Never true for other policies.
+   */
+  public boolean exceedsCapacity(long bytes) {
+    return kind == Kind.LRU && bytes > capacityBytes;
+  }
+
+  /**
+   * Whether a read of a pulled copy in its region restarts the copy's clock ({@link #deadline}).
+   */
+  public boolean refreshesOnHit() {
+    return switch (kind) {
+      case FIXED_TTL, BREAK_EVEN_TTL, ADAPTIVE_TTL -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * How long a copy pulled from {@code source} into {@code reader} is kept after a read, ms: the
+   * fixed TTL, the pair's break-even time, or what {@code adaptive} learned for the pair; {@link
+   * #FOREVER} for policies that do not evict by time.
+   *
+   * @param adaptive the learned TTLs, used by {@code adaptive} only (may be null otherwise)
+   */
+  public long keepMs(CostModel model, AdaptiveTtl adaptive, int source, int reader) {
+    return switch (kind) {
+      case FIXED_TTL -> ttlMs;
+      case BREAK_EVEN_TTL -> model.breakEvenMs(source, reader);
+      case ADAPTIVE_TTL -> adaptive.ttl(source, reader);
+      default -> FOREVER;
+    };
+  }
+
+  /**
+   * The deadline of a copy pulled from {@code source} into {@code reader} and read at {@code
+   * nowMs}: {@code nowMs} plus {@link #keepMs}, at most {@code FOREVER - 1}. A hit sets it again
+   * when {@link #refreshesOnHit}.
+   */
+  public long deadline(long nowMs, int source, int reader, CostModel model, AdaptiveTtl adaptive) {
+    long keep = keepMs(model, adaptive, source, reader);
+    return keep >= FOREVER - nowMs ? FOREVER - 1 : nowMs + keep;
   }
 
   /**
