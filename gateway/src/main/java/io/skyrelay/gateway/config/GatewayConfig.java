@@ -1,6 +1,8 @@
 package io.skyrelay.gateway.config;
 
+import io.skyrelay.gateway.namespace.NamespaceDatabase;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -12,18 +14,48 @@ import java.util.Map;
  * @param buckets virtual buckets created at start when missing
  * @param defaultPolicy the placement policy of buckets created through the S3 API
  * @param accessKeys the keys requests must be signed with
+ * @param lease how long this gateway's claim on its writes in progress holds without renewal; past
+ *     it, another gateway sharing the namespace may roll them back
  */
 public record GatewayConfig(
     String database,
     List<RegionConfig> regions,
     List<BucketConfig> buckets,
     String defaultPolicy,
-    List<AccessKey> accessKeys) {
+    List<AccessKey> accessKeys,
+    Duration lease) {
+
+  /** The lease when the configuration gives none. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
   public GatewayConfig {
     regions = List.copyOf(regions);
     buckets = List.copyOf(buckets);
     accessKeys = List.copyOf(accessKeys);
+    lease = lease == null ? DEFAULT_LEASE : lease;
+  }
+
+  /** A configuration with the default lease. */
+  public GatewayConfig(
+      String database,
+      List<RegionConfig> regions,
+      List<BucketConfig> buckets,
+      String defaultPolicy,
+      List<AccessKey> accessKeys) {
+    this(database, regions, buckets, defaultPolicy, accessKeys, DEFAULT_LEASE);
+  }
+
+  /** A copy with another lease. */
+  public GatewayConfig withLease(Duration lease) {
+    return new GatewayConfig(database, regions, buckets, defaultPolicy, accessKeys, lease);
+  }
+
+  /**
+   * Whether the namespace is the embedded file database in a folder, which one process holds: then
+   * every write pending when the gateway starts was cut off.
+   */
+  public boolean embeddedDatabase() {
+    return !database.startsWith("jdbc:");
   }
 
   /** The JDBC URL of the namespace: an embedded H2 file database unless a URL is given. */
@@ -36,6 +68,23 @@ public record GatewayConfig(
     return "jdbc:h2:file:"
         + Path.of(database).toAbsolutePath().resolve("namespace")
         + ";LOCK_TIMEOUT=10000";
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayConfig[database="
+        + NamespaceDatabase.redact(database)
+        + ", regions="
+        + regions
+        + ", buckets="
+        + buckets
+        + ", defaultPolicy="
+        + defaultPolicy
+        + ", accessKeys="
+        + accessKeys
+        + ", lease="
+        + lease
+        + "]";
   }
 
   /**
