@@ -178,7 +178,8 @@ public final class Replicator implements AutoCloseable {
               version.createdAt().toEpochMilli());
       copier.copyWhole(entry);
       copied.copied(source.region(), target.region(), version.size());
-      if (!namespace.replicaReady(version.versionId(), target.region())) {
+      if (!namespace.replicaReady(version.versionId(), target.region())
+          && !filledAlready(version, target.region())) {
         // Overwritten or deleted while copying: what was just written is obsolete.
         to.store().delete(target.physicalKey());
         removeObsoleteSoon();
@@ -198,6 +199,18 @@ public final class Replicator implements AutoCloseable {
         // the replica stays pending and is queued again at the next start
       }
     }
+  }
+
+  /**
+   * Whether the replica is ready already: another gateway sharing the namespace took the version's
+   * replicas over (this one's lease had lapsed) and filled it with the same bytes, which stay.
+   */
+  private boolean filledAlready(ObjectVersion version, String region) {
+    return namespace
+        .readyVersion(version.bucket(), version.key())
+        .filter(v -> v.versionId().equals(version.versionId()))
+        .map(v -> v.copies().stream().anyMatch(c -> c.region().equals(region)))
+        .orElse(false);
   }
 
   /** Removes the bytes of copies pending deletion, then their rows. */
