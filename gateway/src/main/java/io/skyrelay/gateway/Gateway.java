@@ -11,19 +11,24 @@ import io.skyrelay.gateway.config.GatewayConfig.BucketConfig;
 import io.skyrelay.gateway.config.GatewayConfig.RegionConfig;
 import io.skyrelay.gateway.metrics.GatewayMetrics;
 import io.skyrelay.gateway.metrics.ModelPrices;
+import io.skyrelay.gateway.namespace.Leases;
 import io.skyrelay.gateway.namespace.Namespace;
+import io.skyrelay.gateway.namespace.NamespaceDatabase;
+import io.skyrelay.gateway.namespace.NamespaceException;
 import io.skyrelay.gateway.namespace.NamespaceStatistics;
 import io.skyrelay.gateway.namespace.PulledCopies;
 import io.skyrelay.gateway.placement.Evictor;
 import io.skyrelay.gateway.placement.Placement;
 import io.skyrelay.gateway.placement.RegionStore;
 import io.skyrelay.gateway.placement.Replicator;
+import io.skyrelay.gateway.placement.Sweeper;
 import io.skyrelay.gateway.s3.RegionEndpoint;
 import io.skyrelay.gateway.s3.VirtualBucketStore;
 import io.skyrelay.transforms.placement.CostModel;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,20 +41,27 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.h2.jdbcx.JdbcConnectionPool;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running gateway: one S3 endpoint per configured region, all serving the same virtual buckets
- * from one namespace. Closing it stops the endpoints, the placement (copies being stored by reads
- * finish), the evictor, the replication and the database, in that order.
+ *
+ * <p>from one namespace. Closing it stops the endpoints, the placement (copies being stored by
+ * reads finish), the evictor, the replication and the database, in that order.
+ *
+ * <p>Each gateway process holds a lease in the namespace database under an id of its own, and the
+ * writes it begins are its own: several gateways can share one namespace (PostgreSQL), and a write
+ * left pending is rolled back only once its gateway's lease has expired (see {@link Leases}).
  */
 public final class Gateway implements AutoCloseable {
 
   private final GatewayConfig config;
-  private final JdbcConnectionPool pool;
+  private final NamespaceDatabase database;
   private final Namespace namespace;
   private final Map<String, RegionStore> regions;
   private final Replicator replicator;
+  private final Sweeper sweeper;
   private final Map<String, RegionEndpoint> endpoints;
   private final GatewayMetrics metrics;
   private HTTPServer metricsServer;
@@ -60,19 +72,23 @@ public final class Gateway implements AutoCloseable {
   /** How often the evictor looks for copies to evict. */
   public static final Duration EVICTION_PERIOD = Duration.ofMinutes(1);
 
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
   private Gateway(
       GatewayConfig config,
-      JdbcConnectionPool pool,
+      NamespaceDatabase database,
       Namespace namespace,
       Map<String, RegionStore> regions,
       Replicator replicator,
+      Sweeper sweeper,
       Map<String, RegionEndpoint> endpoints,
       GatewayMetrics metrics) {
     this.config = config;
-    this.pool = pool;
+    this.database = database;
     this.namespace = namespace;
     this.regions = regions;
     this.replicator = replicator;
+    this.sweeper = sweeper;
     this.endpoints = endpoints;
     this.metrics = metrics;
   }
@@ -83,24 +99,33 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Starts a gateway whose copy deadlines are set and checked by {@code clock} (a test's own clock
-   * decides when copies expire).
+   * Starts a gateway whose copy deadlines and leases (its own, and its judgement of other
+   * gateways') go by {@code clock} (a test's own clock decides when copies and leases expire).
    */
   public static Gateway start(GatewayConfig config, Clock clock) throws Exception {
-    if (!config.database().startsWith("jdbc:")) {
+    if (config.embeddedDatabase()) {
       Files.createDirectories(Path.of(config.database()));
     }
-    JdbcConnectionPool pool = JdbcConnectionPool.create(config.jdbcUrl(), "sa", "");
-    pool.setMaxConnections(64);
+    NamespaceDatabase database = NamespaceDatabase.open(config.jdbcUrl());
     Map<String, RegionStore> regions = new LinkedHashMap<>();
     Map<String, RegionEndpoint> endpoints = new LinkedHashMap<>();
     Replicator replicator = null;
+    Sweeper sweeper = null;
     GatewayMetrics metrics;
     ArchiveTiers archives = ArchiveTiers.none();
     Evictor evictor = null;
     Placement placement = null;
     try {
-      Namespace namespace = Namespace.open(pool);
+      String id = UUID.randomUUID().toString().replace("-", "");
+      Namespace namespace = Namespace.open(database.dataSource(), id);
+      Leases leases = new Leases(database.dataSource(), clock, config.lease());
+      if (config.embeddedDatabase()) {
+        // The embedded database is this process's alone: no other gateway that held a lease in it
+        // is alive, and every write pending now was cut off.
+        leases.dropAllBut(id);
+      }
+      String holder = holder();
+      leases.acquire(id, holder);
       List<String> labels = new ArrayList<>();
       for (RegionConfig r : config.regions()) {
         StoreUri uri = StoreUri.parse(r.store());
@@ -110,15 +135,15 @@ public final class Gateway implements AutoCloseable {
         StoreLocation location = new StoreLocation(uri, StoreSettings.of(r.settings()), r.label());
         ObjectStore store = location.open();
         regions.put(r.label(), new RegionStore(r.label(), location, store));
-        namespace.putRegion(r.label(), uri.toString());
+        againOnce(() -> namespace.putRegion(r.label(), uri.toString()));
         labels.add(r.label());
       }
       for (BucketConfig b : config.buckets()) {
-        namespace.createBucket(b.name(), b.policy());
+        againOnce(() -> namespace.createBucket(b.name(), b.policy()));
       }
       replicator = new Replicator(namespace, regions, 4);
       CostModel costModel = config.costModel();
-      NamespaceStatistics statistics = new NamespaceStatistics(pool);
+      NamespaceStatistics statistics = new NamespaceStatistics(database.dataSource());
       metrics =
           new GatewayMetrics(
               labels,
@@ -127,10 +152,11 @@ public final class Gateway implements AutoCloseable {
               statistics::pendingReplicas);
       replicator.onCopied(metrics::replicated);
       metrics.startAccruing();
-      // The embedded database is this process's alone: every write pending now was cut off.
-      replicator.start(Instant.now());
-      archives = ArchiveTiers.open(config.buckets(), pool, namespace, regions);
-      PulledCopies pulled = new PulledCopies(pool);
+      replicator.start();
+      sweeper = new Sweeper(namespace, leases, holder, regions, replicator);
+      sweeper.start();
+      archives = ArchiveTiers.open(config.buckets(), database.dataSource(), namespace, regions);
+      PulledCopies pulled = new PulledCopies(database.dataSource());
       evictor = new Evictor(namespace, pulled, replicator, labels, clock);
       placement = new Placement(labels, costModel, clock, regions, pulled, evictor);
       evictor.start(EVICTION_PERIOD);
@@ -150,7 +176,9 @@ public final class Gateway implements AutoCloseable {
             RegionEndpoint.start(
                 r.label(), r.host(), r.port(), store, config.accessKeys(), metrics));
       }
-      Gateway g = new Gateway(config, pool, namespace, regions, replicator, endpoints, metrics);
+      Gateway g =
+          new Gateway(
+              config, database, namespace, regions, replicator, sweeper, endpoints, metrics);
       g.archives = archives;
       g.placement = placement;
       g.evictor = evictor;
@@ -164,13 +192,39 @@ public final class Gateway implements AutoCloseable {
       if (evictor != null) {
         evictor.close();
       }
+      if (sweeper != null) {
+        sweeper.close();
+      }
       if (replicator != null) {
         replicator.close();
       }
       regions.values().forEach(r -> r.store().close());
-      pool.dispose();
+      database.close();
       throw e;
     }
+  }
+
+  /**
+   * Runs {@code step}, and once more if it fails: gateways starting at the same time on one
+   * database may both insert the same region or bucket, and the loser's second try finds the row.
+   */
+  private static void againOnce(Runnable step) {
+    try {
+      step.run();
+    } catch (NamespaceException e) {
+      step.run();
+    }
+  }
+
+  /** Host name and process id, to tell operators which process holds a lease. */
+  private static String holder() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown-host";
+    }
+    return host + " pid " + ProcessHandle.current().pid();
   }
 
   /**
@@ -228,6 +282,14 @@ public final class Gateway implements AutoCloseable {
     return evictor.evictNow();
   }
 
+  /**
+   * Sweeps the namespace now (done at the start and every half lease): rolls back the writes of
+   * gateways whose lease expired, and takes over the replicas they owed.
+   */
+  public Sweeper.Result sweep() {
+    return sweeper.sweep();
+  }
+
   /** The endpoint of each region, in configuration order. */
   public Map<String, URI> endpoints() {
     Map<String, URI> out = new LinkedHashMap<>();
@@ -264,19 +326,55 @@ public final class Gateway implements AutoCloseable {
     return GatewayMetrics.url(host, metricsServer);
   }
 
+  /**
+   * Stops: endpoints first (requests in progress fail and roll their writes back), then the
+   * replication, then the lease is given up, so other gateways may resolve at once what this one
+   * left.
+   */
   @Override
   public void close() {
-    synchronized (this) {
-      if (metricsServer != null) {
-        metricsServer.close();
-      }
+    if (!stop()) {
+      return;
     }
     endpoints.values().forEach(RegionEndpoint::close);
     archives.close();
     placement.close();
     evictor.close();
     replicator.close();
+    sweeper.close();
     regions.values().forEach(r -> r.store().close());
-    pool.dispose();
+    database.close();
+  }
+
+  /** True the first time it is called: stopping happens once (the metrics server too). */
+  private boolean stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return false;
+    }
+    synchronized (this) {
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Stops as a killed process would: the database first, so that nothing in progress is rolled back
+   * or recorded, and the lease kept, to expire on its own. For tests of what other gateways do
+   * about a gateway that died.
+   */
+  void halt() {
+    if (!stop()) {
+      return;
+    }
+    sweeper.stop();
+    database.close();
+    endpoints.values().forEach(RegionEndpoint::close);
+    archives.close();
+    placement.close();
+    evictor.close();
+    replicator.close();
+    regions.values().forEach(r -> r.store().close());
   }
 }

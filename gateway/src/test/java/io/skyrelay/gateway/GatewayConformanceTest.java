@@ -31,7 +31,7 @@ class GatewayConformanceTest extends ObjectStoreConformanceTest {
     gateway =
         Gateway.start(
             new GatewayConfig(
-                dir.resolve("db").toString(),
+                database(dir),
                 List.of(
                     new RegionConfig(
                         "local:one",
@@ -56,6 +56,11 @@ class GatewayConformanceTest extends ObjectStoreConformanceTest {
                 "region", "us-east-1",
                 "access-key-id", KEY.id(),
                 "secret-access-key", KEY.secret())));
+  }
+
+  /** The namespace database of the gateway under test: the embedded one in {@code dir}. */
+  protected String database(Path dir) throws Exception {
+    return dir.resolve("db").toString();
   }
 
   @Override

@@ -115,13 +115,13 @@ class GatewayS3Test {
         .build();
   }
 
-  private static byte[] bytes(int n, long seed) {
+  static byte[] bytes(int n, long seed) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
     return b;
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -395,35 +395,7 @@ class GatewayS3Test {
     east.putObject(b -> b.bucket("shared").key("slow"), RequestBody.fromString("old"));
     CountDownLatch release = new CountDownLatch(1);
     byte[] data = bytes(200_000, 4);
-    InputStream blocking =
-        new InputStream() {
-          private int pos;
-
-          @Override
-          public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-          }
-
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            if (pos >= data.length) {
-              return -1;
-            }
-            int half = data.length / 2;
-            if (pos == half) {
-              try {
-                release.await();
-              } catch (InterruptedException e) {
-                throw new IOException(e);
-              }
-            }
-            int n = Math.min(len, (pos < half ? half : data.length) - pos);
-            System.arraycopy(data, pos, b, off, n);
-            pos += n;
-            return n;
-          }
-        };
+    InputStream blocking = haltingHalfway(data, release);
     CompletableFuture<PutObjectResponse> put =
         CompletableFuture.supplyAsync(
             () ->
@@ -451,6 +423,38 @@ class GatewayS3Test {
         data, west.getObjectAsBytes(b -> b.bucket("shared").key("slow")).asByteArray());
     ObjectVersion v = gateway.namespace().readyVersion("shared", "slow").orElseThrow();
     assertEquals(data.length, v.size());
+  }
+
+  /** A body that gives the first half of {@code data}, then waits for {@code release}. */
+  static InputStream haltingHalfway(byte[] data, CountDownLatch release) {
+    return new InputStream() {
+      private int pos;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (pos >= data.length) {
+          return -1;
+        }
+        int half = data.length / 2;
+        if (pos == half) {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            throw new IOException(e);
+          }
+        }
+        int n = Math.min(len, (pos < half ? half : data.length) - pos);
+        System.arraycopy(data, pos, b, off, n);
+        pos += n;
+        return n;
+      }
+    };
   }
 
   @Test
@@ -482,7 +486,7 @@ class GatewayS3Test {
     assertFalse(Files.exists(dir.getParent().resolve("escape")));
   }
 
-  private static List<Path> filesUnder(Path root) {
+  static List<Path> filesUnder(Path root) {
     if (!Files.isDirectory(root)) {
       return List.of();
     }

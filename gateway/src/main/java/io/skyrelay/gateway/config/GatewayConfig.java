@@ -1,8 +1,10 @@
 package io.skyrelay.gateway.config;
 
+import io.skyrelay.gateway.namespace.NamespaceDatabase;
 import io.skyrelay.transforms.placement.CostModel;
 import io.skyrelay.transforms.regions.RegionData;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,8 @@ import java.util.Map;
  * @param accessKeys the keys requests must be signed with
  * @param regionData the folder of the region data to price with (egress.csv and the others), or
  *     {@code null} for the data shipped with Skyrelay
+ * @param lease how long this gateway's claim on its writes in progress holds without renewal; past
+ *     it, another gateway sharing the namespace may roll them back
  */
 public record GatewayConfig(
     String database,
@@ -24,12 +28,28 @@ public record GatewayConfig(
     List<BucketConfig> buckets,
     String defaultPolicy,
     List<AccessKey> accessKeys,
-    String regionData) {
+    String regionData,
+    Duration lease) {
+
+  /** The lease when the configuration gives none. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
   public GatewayConfig {
     regions = List.copyOf(regions);
     buckets = List.copyOf(buckets);
     accessKeys = List.copyOf(accessKeys);
+    lease = lease == null ? DEFAULT_LEASE : lease;
+  }
+
+  /** A configuration with the default lease. */
+  public GatewayConfig(
+      String database,
+      List<RegionConfig> regions,
+      List<BucketConfig> buckets,
+      String defaultPolicy,
+      List<AccessKey> accessKeys,
+      String regionData) {
+    this(database, regions, buckets, defaultPolicy, accessKeys, regionData, DEFAULT_LEASE);
   }
 
   /** A configuration priced with the region data shipped with Skyrelay. */
@@ -38,8 +58,33 @@ public record GatewayConfig(
       List<RegionConfig> regions,
       List<BucketConfig> buckets,
       String defaultPolicy,
+      List<AccessKey> accessKeys,
+      Duration lease) {
+    this(database, regions, buckets, defaultPolicy, accessKeys, null, lease);
+  }
+
+  /** A copy with another lease. */
+  public GatewayConfig withLease(Duration lease) {
+    return new GatewayConfig(
+        database, regions, buckets, defaultPolicy, accessKeys, regionData, lease);
+  }
+
+  /**
+   * Whether the namespace is the embedded file database in a folder, which one process holds: then
+   * every write pending when the gateway starts was cut off.
+   */
+  public boolean embeddedDatabase() {
+    return !database.startsWith("jdbc:");
+  }
+
+  /** A configuration with the default lease, priced with the region data shipped. */
+  public GatewayConfig(
+      String database,
+      List<RegionConfig> regions,
+      List<BucketConfig> buckets,
+      String defaultPolicy,
       List<AccessKey> accessKeys) {
-    this(database, regions, buckets, defaultPolicy, accessKeys, null);
+    this(database, regions, buckets, defaultPolicy, accessKeys, null, DEFAULT_LEASE);
   }
 
   /** The region data to price with. */
@@ -74,6 +119,25 @@ public record GatewayConfig(
     return "jdbc:h2:file:"
         + Path.of(database).toAbsolutePath().resolve("namespace")
         + ";LOCK_TIMEOUT=10000";
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayConfig[database="
+        + NamespaceDatabase.redact(database)
+        + ", regions="
+        + regions
+        + ", buckets="
+        + buckets
+        + ", defaultPolicy="
+        + defaultPolicy
+        + ", accessKeys="
+        + accessKeys
+        + ", regionData="
+        + regionData
+        + ", lease="
+        + lease
+        + "]";
   }
 
   /**

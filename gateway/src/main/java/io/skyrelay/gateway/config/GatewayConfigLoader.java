@@ -18,6 +18,7 @@ import io.skyrelay.transforms.regions.RegionData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -32,6 +33,7 @@ import java.util.Set;
  *
  * <pre>
  * database: /var/lib/skyrelay-gateway      # folder of the embedded database, or a jdbc: URL
+ * lease: 30s                               # how long a gateway's writes stay its own unrenewed
  * default-policy: replicate-all            # for buckets created through the S3 API
  * regions:
  *   - label: local:east
@@ -59,7 +61,14 @@ import java.util.Set;
 public final class GatewayConfigLoader {
 
   private static final Set<String> TOP =
-      Set.of("database", "default-policy", "regions", "buckets", "access-keys", "region-data");
+      Set.of(
+          "database",
+          "lease",
+          "default-policy",
+          "regions",
+          "buckets",
+          "access-keys",
+          "region-data");
   private static final Set<String> REGION =
       Set.of("label", "listen", "store", "settings", "prices-as");
   private static final Set<String> BUCKET = Set.of("name", "policy", "archive");
@@ -142,12 +151,14 @@ public final class GatewayConfigLoader {
     }
     if (!database.startsWith("jdbc:")) {
       database = base.resolve(database).normalize().toString();
-    } else if (!database.startsWith("jdbc:h2:")) {
+    } else if (!database.startsWith("jdbc:h2:") && !database.startsWith("jdbc:postgresql:")) {
+      int colon = database.indexOf(':', 5);
       throw new ConfigException(
-          "database: only the embedded database (a folder) or a jdbc:h2: URL is supported so far,"
-              + " got "
-              + database.substring(0, Math.min(database.length(), 20)));
+          "database: give a folder for the embedded database, a jdbc:postgresql://host:port/db URL"
+              + " or a jdbc:h2: URL, got "
+              + (colon < 0 ? "jdbc:..." : database.substring(0, colon + 1) + "..."));
     }
+    Duration lease = duration(text(root, "lease", "", false), "lease");
 
     String regionDataDir = text(root, "region-data", "", false);
     RegionData regionData;
@@ -285,7 +296,7 @@ public final class GatewayConfigLoader {
       }
       keys.add(new AccessKey(id, secret));
     }
-    return new GatewayConfig(database, regions, buckets, defaultPolicy, keys, regionDataDir);
+    return new GatewayConfig(database, regions, buckets, defaultPolicy, keys, regionDataDir, lease);
   }
 
   /** A bucket's {@code archive}: a store URI, or a mapping with store, settings and restore. */
@@ -335,6 +346,32 @@ public final class GatewayConfigLoader {
       }
     }
     return settings;
+  }
+
+  /** {@code 30s}, {@code 2m}, {@code 500ms} or a number of seconds; null when not given. */
+  private static Duration duration(String text, String at) {
+    if (text == null) {
+      return null;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?").matcher(text);
+    if (!m.matches()) {
+      throw new ConfigException(
+          at + ": '" + text + "' is not a duration (for example 30s, 2m, 500ms)");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    Duration d =
+        switch (unit) {
+          case "ms" -> Duration.ofMillis(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofSeconds(n);
+        };
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ConfigException(at + ": " + text + " is too short (at least 1s)");
+    }
+    return d;
   }
 
   private static void checkPolicy(String spec, String at, Set<String> labels) {

@@ -33,20 +33,46 @@ public final class Namespace {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DataSource dataSource;
+  private final String writer;
 
-  private Namespace(DataSource dataSource) {
+  private Namespace(DataSource dataSource, String writer) {
     this.dataSource = dataSource;
+    this.writer = writer;
   }
 
   /** Opens the namespace in {@code dataSource}, bringing its schema up to date first. */
   public static Namespace open(DataSource dataSource) {
+    return open(dataSource, UUID.randomUUID().toString().replace("-", ""));
+  }
+
+  /**
+   * Opens the namespace for the gateway {@code writer} (its lease's id, see {@link Leases}): the
+   * writes it begins are recorded as its own.
+   */
+  public static Namespace open(DataSource dataSource, String writer) {
     Flyway.configure()
         .dataSource(dataSource)
-        .locations("classpath:db/gateway")
+        .locations(migrationLocations(dataSource))
         .table("gateway_schema_history")
         .load()
         .migrate();
-    return new Namespace(dataSource);
+    return new Namespace(dataSource, writer);
+  }
+
+  /** The migrations all databases share, and PostgreSQL's own (object keys in byte order). */
+  private static String[] migrationLocations(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection()) {
+      return c.getMetaData().getDatabaseProductName().equals("PostgreSQL")
+          ? new String[] {"classpath:db/gateway", "classpath:db/gateway-postgresql"}
+          : new String[] {"classpath:db/gateway"};
+    } catch (SQLException e) {
+      throw new NamespaceException("namespace database: " + e.getMessage(), e);
+    }
+  }
+
+  /** The gateway whose writes this namespace records (see {@link Leases}). */
+  public String writer() {
+    return writer;
   }
 
   /** Thrown when a bucket named in a call does not exist. */
@@ -204,8 +230,8 @@ public final class Namespace {
           try (PreparedStatement i =
               c.prepareStatement(
                   "INSERT INTO object_versions (version_id, bucket, object_key, size_bytes, etag,"
-                      + " md5, content_type, user_metadata, status, base_region, created_at)"
-                      + " VALUES (?, ?, ?, 0, NULL, NULL, ?, ?, 'pending', ?, ?)")) {
+                      + " md5, content_type, user_metadata, status, base_region, created_at,"
+                      + " writer) VALUES (?, ?, ?, 0, NULL, NULL, ?, ?, 'pending', ?, ?, ?)")) {
             i.setString(1, versionId);
             i.setString(2, bucket);
             i.setString(3, key);
@@ -213,6 +239,7 @@ public final class Namespace {
             i.setString(5, toJson(metadata));
             i.setString(6, region);
             i.setTimestamp(7, Timestamp.from(now));
+            i.setString(8, writer);
             i.executeUpdate();
           }
           insertCopy(c, versionId, region, physicalKey, true);
@@ -282,12 +309,15 @@ public final class Namespace {
           try (PreparedStatement u =
               c.prepareStatement(
                   "UPDATE object_versions SET status = 'ready', size_bytes = ?, etag = ?, md5 = ?"
-                      + " WHERE version_id = ?")) {
+                      + " WHERE version_id = ? AND status = 'pending'")) {
             u.setLong(1, size);
             u.setString(2, etag);
             u.setString(3, md5);
             u.setString(4, versionId);
-            u.executeUpdate();
+            if (u.executeUpdate() != 1) {
+              // resolved meanwhile by a gateway that took this one's lease for expired
+              throw new IllegalStateException("version " + versionId + " is no longer pending");
+            }
           }
           try (PreparedStatement u =
               c.prepareStatement(

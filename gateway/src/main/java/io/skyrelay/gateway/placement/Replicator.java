@@ -61,28 +61,11 @@ public final class Replicator implements AutoCloseable {
   }
 
   /**
-   * Starts: writes cut off by a crash before {@code startedAt} are rolled back (their bytes and
-   * rows removed), replicas owed from before a restart are queued, obsolete copies removed
-   * regularly.
+   * Starts removing obsolete copies regularly. Writes cut off by a crash and replicas owed from
+   * before a restart are the {@link Sweeper}'s: it rolls back the former and hands the latter here
+   * once their gateway is gone.
    */
-  public void start(Instant startedAt) {
-    for (ObjectVersion v : namespace.pendingWritesBefore(startedAt)) {
-      try {
-        for (PhysicalCopy c : v.copies()) {
-          RegionStore r = regions.get(c.region());
-          if (r != null) {
-            r.store().delete(c.physicalKey());
-          }
-        }
-        namespace.abortWrite(v.versionId());
-        LOG.info("{}/{}: rolled back a write cut off before the start", v.bucket(), v.key());
-      } catch (RuntimeException e) {
-        LOG.warn("{}/{}: cannot roll back a cut-off write: {}", v.bucket(), v.key(), e.toString());
-      }
-    }
-    for (ObjectVersion v : namespace.pendingReplicas()) {
-      replicate(v);
-    }
+  public void start() {
     housekeeping.scheduleWithFixedDelay(this::removeObsolete, 0, 10, TimeUnit.SECONDS);
     housekeeping.scheduleWithFixedDelay(
         () -> abandonUploadsBefore(Instant.now().minus(UPLOAD_LIFETIME)), 0, 1, TimeUnit.HOURS);
@@ -195,7 +178,8 @@ public final class Replicator implements AutoCloseable {
               version.createdAt().toEpochMilli());
       copier.copyWhole(entry);
       copied.copied(source.region(), target.region(), version.size());
-      if (!namespace.replicaReady(version.versionId(), target.region())) {
+      if (!namespace.replicaReady(version.versionId(), target.region())
+          && !filledAlready(version, target.region())) {
         // Overwritten or deleted while copying: what was just written is obsolete.
         to.store().delete(target.physicalKey());
         removeObsoleteSoon();
@@ -215,6 +199,18 @@ public final class Replicator implements AutoCloseable {
         // the replica stays pending and is queued again at the next start
       }
     }
+  }
+
+  /**
+   * Whether the replica is ready already: another gateway sharing the namespace took the version's
+   * replicas over (this one's lease had lapsed) and filled it with the same bytes, which stay.
+   */
+  private boolean filledAlready(ObjectVersion version, String region) {
+    return namespace
+        .readyVersion(version.bucket(), version.key())
+        .filter(v -> v.versionId().equals(version.versionId()))
+        .map(v -> v.copies().stream().anyMatch(c -> c.region().equals(region)))
+        .orElse(false);
   }
 
   /** Removes the bytes of copies pending deletion, then their rows. */

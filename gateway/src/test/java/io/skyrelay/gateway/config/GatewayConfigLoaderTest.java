@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skyrelay.gateway.namespace.NamespaceDatabase;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class GatewayConfigLoaderTest {
@@ -142,6 +144,44 @@ class GatewayConfigLoaderTest {
         error(GOOD.replace("label: aws:us-west-2", "label: aws:us-west-9"))
             .startsWith("regions[1].label (line 6): aws:us-west-9 is not a region of the region"));
     assertTrue(error("region-data: no-such-folder\n" + GOOD).startsWith("region-data (line 1): "));
+  }
+
+  @Test
+  void aPostgresDatabaseAndALease() {
+    String url = "jdbc:postgresql://db.internal:5432/skyrelay?user=gw&password=pg-Secret-77";
+    GatewayConfig c =
+        GatewayConfigLoader.parse(
+            GOOD.replace("database: state", "database: " + url + "\nlease: 2m"), BASE);
+    assertEquals(url, c.jdbcUrl());
+    assertEquals(Duration.ofMinutes(2), c.lease());
+    assertFalse(c.embeddedDatabase());
+    assertFalse(c.toString().contains("pg-Secret-77"), c.toString());
+    assertTrue(c.toString().contains("password=****"), c.toString());
+    assertEquals(GatewayConfig.DEFAULT_LEASE, GatewayConfigLoader.parse(GOOD, BASE).lease());
+    assertTrue(GatewayConfigLoader.parse(GOOD, BASE).embeddedDatabase());
+
+    assertTrue(
+        error(GOOD.replace("database: state", "database: state\nlease: soon"))
+            .startsWith("lease (line 2): 'soon' is not a duration"));
+    String other = error(GOOD.replace("database: state", "database: jdbc:mysql://u:hush@h/db"));
+    assertTrue(other.startsWith("database (line 1): "), other);
+    assertFalse(other.contains("hush"), other);
+  }
+
+  @Test
+  void urlPasswordsAreHidden() {
+    assertEquals(
+        "jdbc:postgresql://h:5432/db?user=gw&password=****&ssl=true",
+        NamespaceDatabase.redact("jdbc:postgresql://h:5432/db?user=gw&password=s3cr3t&ssl=true"));
+    assertEquals(
+        "jdbc:h2:file:/x;USER=sa;PASSWORD=****;MODE=x",
+        NamespaceDatabase.redact("jdbc:h2:file:/x;USER=sa;PASSWORD=abc;MODE=x"));
+    assertEquals(
+        "jdbc:postgresql://h/db?PASSWORD=****",
+        NamespaceDatabase.redact("jdbc:postgresql://h/db?PASSWORD=abc"));
+    assertEquals(
+        "jdbc:postgresql://gw:****@h/db",
+        NamespaceDatabase.redact("jdbc:postgresql://gw:abc@h/db"));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.skyrelay.pipelines.gateway;
 import io.skyrelay.gateway.Gateway;
 import io.skyrelay.gateway.config.GatewayConfig;
 import io.skyrelay.gateway.config.GatewayConfigLoader;
+import io.skyrelay.gateway.namespace.NamespaceDatabase;
 import io.skyrelay.pipelines.common.ExitStatus;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -85,7 +86,10 @@ public final class GatewayCommand implements Callable<Integer> {
                 },
                 "gateway-shutdown"));
     out.println(
-        "Skyrelay gateway: " + c.regions().size() + " region(s), namespace " + c.database());
+        "Skyrelay gateway: "
+            + c.regions().size()
+            + " region(s), namespace "
+            + NamespaceDatabase.redact(c.database()));
     for (Map.Entry<String, URI> e : gateway.endpoints().entrySet()) {
       out.println("  " + e.getKey() + "  " + e.getValue());
     }

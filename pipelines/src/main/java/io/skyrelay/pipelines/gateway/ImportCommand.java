@@ -11,6 +11,7 @@ import io.skyrelay.gateway.config.GatewayConfig.RegionConfig;
 import io.skyrelay.gateway.config.GatewayConfigLoader;
 import io.skyrelay.gateway.imports.BucketImport;
 import io.skyrelay.gateway.namespace.Namespace;
+import io.skyrelay.gateway.namespace.NamespaceDatabase;
 import io.skyrelay.gateway.namespace.NamespaceException;
 import io.skyrelay.gateway.namespace.VirtualBucket;
 import io.skyrelay.pipelines.common.ExitStatus;
@@ -19,7 +20,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.h2.jdbcx.JdbcConnectionPool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -100,21 +100,21 @@ final class ImportCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--from: " + e.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (!c.database().startsWith("jdbc:")) {
+    if (c.embeddedDatabase()) {
       Files.createDirectories(Path.of(c.database()));
     }
-    JdbcConnectionPool pool = JdbcConnectionPool.create(c.jdbcUrl(), "sa", "");
+    NamespaceDatabase database = NamespaceDatabase.open(c.jdbcUrl());
     try {
       Namespace namespace;
       try {
-        namespace = Namespace.open(pool);
+        namespace = Namespace.open(database.dataSource());
       } catch (RuntimeException e) {
         spec.commandLine()
             .getErr()
             .println(
                 "skyrelay: cannot open the namespace database "
-                    + c.database()
-                    + " (is a gateway running on it?): "
+                    + NamespaceDatabase.redact(c.database())
+                    + (c.embeddedDatabase() ? " (is a gateway running on it?): " : ": ")
                     + e.getMessage());
         return ExitStatus.JOB_FAILED;
       }
@@ -190,7 +190,7 @@ final class ImportCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("skyrelay: " + e.getMessage());
       return ExitStatus.JOB_FAILED;
     } finally {
-      pool.dispose();
+      database.close();
     }
   }
 }
