@@ -57,6 +57,8 @@ public final class RegionEndpoint implements AutoCloseable {
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, first.id(), first.secret())
             .endpoint(URI.create("http://" + host + ":" + port))
             .ignoreUnknownHeaders(true)
+            .maxSinglePartObjectSize(RequestLimits.MAX_PUT_BYTES)
+            .v4MaxNonChunkedRequestSize(RequestLimits.MAX_SIGNED_BODY_BYTES)
             .build();
     Map<String, String> secrets =
         keys.stream().collect(Collectors.toMap(AccessKey::id, AccessKey::secret));
