@@ -138,6 +138,7 @@ def location(east, west, work):
     return {
         "east": east.get_bucket_location(Bucket=BUCKET).get("LocationConstraint"),
         "west": west.get_bucket_location(Bucket=BUCKET).get("LocationConstraint"),
+        "missing": error_of(lambda: east.get_bucket_location(Bucket="no-such-bucket")),
     }
 
 

@@ -119,5 +119,7 @@ class Boto3Test {
     // clients that sign for the region a bucket reports.
     assertTrue(r.get("east").isNull(), r.toString());
     assertTrue(r.get("west").isNull(), r.toString());
+    assertEquals("NoSuchBucket", r.get("missing").get("code").asText(), r.toString());
+    assertEquals(404, r.get("missing").get("status").asInt(), r.toString());
   }
 }
