@@ -227,10 +227,12 @@ class AwsCliTest {
 
   @Test
   void recursiveRemoveLeavesNothingToList() throws Exception {
-    Path f = Files.write(cli.home().resolve("gone.txt"), "bye".getBytes());
-    for (String k : List.of("gone/a", "gone/b/c", "gone/d")) {
-      aws(gw.east(), "s3", "cp", f.toString(), "s3://demo/" + k).ok();
+    Path folder = cli.home().resolve("gone");
+    for (String k : List.of("a", "b/c", "d")) {
+      Files.createDirectories(folder.resolve(k).getParent());
+      Files.writeString(folder.resolve(k), "bye");
     }
+    aws(gw.east(), "s3", "cp", "--recursive", folder.toString(), "s3://demo/gone/").ok();
     String before = aws(gw.west(), "s3", "ls", "--recursive", "s3://demo/gone/").ok().stdout();
     assertEquals(3, before.lines().count(), before);
 
