@@ -57,6 +57,8 @@ public final class RegionEndpoint implements AutoCloseable {
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, first.id(), first.secret())
             .endpoint(URI.create("http://" + host + ":" + port))
             .ignoreUnknownHeaders(true)
+            .maxSinglePartObjectSize(RequestLimits.MAX_PUT_BYTES)
+            .v4MaxNonChunkedRequestSize(RequestLimits.MAX_SIGNED_BODY_BYTES)
             .build();
     Map<String, String> secrets =
         keys.stream().collect(Collectors.toMap(AccessKey::id, AccessKey::secret));
@@ -65,7 +67,7 @@ public final class RegionEndpoint implements AutoCloseable {
           String secret = identity == null ? null : secrets.get(identity);
           return secret == null ? null : new AccessGrant(secret, store);
         });
-    addFilters(proxy, new RequestMetrics(region, metrics));
+    addFilters(proxy, new RequestMetrics(region, metrics), store);
     proxy.start();
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (!"STARTED".equals(proxy.getState())) {
@@ -86,7 +88,7 @@ public final class RegionEndpoint implements AutoCloseable {
    * (private) server; should a later S3Proxy change that, the gateway still serves, without the
    * header and the request metrics.
    */
-  private static void addFilters(S3Proxy proxy, RequestMetrics metrics) {
+  private static void addFilters(S3Proxy proxy, RequestMetrics metrics, VirtualBucketStore store) {
     try {
       Field f = S3Proxy.class.getDeclaredField("server");
       f.setAccessible(true);
@@ -97,6 +99,7 @@ public final class RegionEndpoint implements AutoCloseable {
       if (h instanceof ServletContextHandler context) {
         context.addFilter(metrics, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new ServedFrom(), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new BucketLocation(store), "/*", EnumSet.of(DispatcherType.REQUEST));
         return;
       }
       LOG.warn("S3Proxy's servlet context not found; responses lack {}", ServedFrom.HEADER);

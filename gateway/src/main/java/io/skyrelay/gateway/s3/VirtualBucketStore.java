@@ -962,6 +962,10 @@ public final class VirtualBucketStore implements BlobStore {
     if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
       throw S3Errors.of(400, "KeyTooLongError", "object keys are at most 1024 bytes");
     }
+    String problem = ObjectKeys.problem(key);
+    if (problem != null) {
+      throw S3Errors.invalidArgument(problem);
+    }
   }
 
   private static RuntimeException translate(RuntimeException e, String bucket, String key) {
