@@ -128,14 +128,20 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
   private PCollection<ObjectEntry> inJob(PCollection<ObjectEntry> listing, String name) {
     return spec.keys().acceptsAll()
         ? listing
-        : listing.apply(name, Filter.by(new InJob(spec.keys())));
+        : listing.apply(name, Filter.by(new InJob(spec.keys(), name.equals("SourceKeys"))));
   }
 
-  /** Whether a listed entry's key is one the job copies and deletes. */
-  private record InJob(KeyFilter keys) implements SerializableFunction<ObjectEntry, Boolean> {
+  /**
+   * Whether a listed entry's key is one the job copies and deletes; the ages are the source's (the
+   * manifest's), so only its entries are judged by them.
+   */
+  private record InJob(KeyFilter keys, boolean source)
+      implements SerializableFunction<ObjectEntry, Boolean> {
     @Override
     public Boolean apply(ObjectEntry e) {
-      return keys.accepts(e.key, e.size);
+      return source
+          ? keys.accepts(e.key, e.size, e.lastModifiedMillis)
+          : keys.accepts(e.key, e.size);
     }
   }
 
