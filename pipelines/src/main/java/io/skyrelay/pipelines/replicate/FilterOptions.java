@@ -84,6 +84,28 @@ public final class FilterOptions {
               + " --max-age).")
   Ages.Age minAge;
 
+  @Option(
+      names = "--retry-from",
+      paramLabel = "RUN",
+      description =
+          "Only the objects that failed in an earlier run: RUN is that run's output folder (or"
+              + " one of its results-*.avro files). The source is listed again and the other"
+              + " filters still apply.")
+  Path retryFrom;
+
+  /** The keys that failed in the run {@code --retry-from} names, without repeats. */
+  List<String> retryKeys() {
+    if (filesFrom != null) {
+      throw new IllegalArgumentException(
+          "--retry-from and --files-from both list the keys of the job: give one");
+    }
+    return ReplicateJob.readResults(retryFrom).stream()
+        .filter(r -> r.action == io.skyrelay.transforms.values.ObjectResult.Action.FAILED)
+        .map(r -> r.key)
+        .distinct()
+        .toList();
+  }
+
   /** The filter these options make for a job started at {@code now}. */
   KeyFilter filter(Instant now) {
     KeyFilter filter =
@@ -95,6 +117,9 @@ public final class FilterOptions {
                 minAge == null ? Long.MAX_VALUE : minAge.before(now).toEpochMilli());
     if (filesFrom != null) {
       filter = filter.withKeyList(readKeyList(filesFrom));
+    }
+    if (retryFrom != null) {
+      filter = filter.withKeyList(retryKeys());
     }
     return filter;
   }
@@ -155,7 +180,8 @@ public final class FilterOptions {
   static String describe(KeyFilter filter) {
     StringBuilder b = new StringBuilder("filters:");
     if (filter.keyListSize() >= 0) {
-      b.append(" only the ").append(filter.keyListSize()).append(" keys listed (--files-from);");
+      b.append(" only the ").append(filter.keyListSize()).append(" keys listed (--files-from");
+      b.append(" or --retry-from);");
     }
     List<String> rules = filter.orderedRules();
     if (!rules.isEmpty()) {

@@ -248,6 +248,14 @@ public final class ReplicateCommand implements Callable<Integer> {
           "--manifest lists objects of a folder, and " + source + " is one object");
     }
     KeyFilter filter = filters.filter(Instant.now());
+    if (filters.retryFrom != null) {
+      if (filter.keyListSize() == 0) {
+        System.out.println("nothing to retry: no object failed in " + filters.retryFrom);
+        return ExitStatus.OK;
+      }
+      System.out.println(
+          "retrying the " + filter.keyListSize() + " objects that failed in " + filters.retryFrom);
+    }
     if (locations.singleObject() && !filter.acceptsAll()) {
       throw new IllegalArgumentException(
           "--include, --exclude, --files-from, --min-size, --max-size, --min-age and --max-age"

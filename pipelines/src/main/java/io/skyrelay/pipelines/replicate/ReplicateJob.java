@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.reflect.ReflectDatumReader;
 import org.apache.beam.sdk.Pipeline;
@@ -200,8 +201,27 @@ public final class ReplicateJob {
   }
 
   private static List<ObjectResult> readFailures(Path dir) {
-    List<ObjectResult> failures = new ArrayList<>();
-    try (var files = Files.list(dir)) {
+    return readResults(dir).stream()
+        .filter(
+            o ->
+                o.action == ObjectResult.Action.FAILED
+                    || o.action == ObjectResult.Action.DELETE_REFUSED)
+        .toList();
+  }
+
+  /**
+   * The per-object results of a run: every {@code results-*.avro} of its output folder, or the one
+   * file named.
+   */
+  static List<ObjectResult> readResults(Path dirOrFile) {
+    List<ObjectResult> results = new ArrayList<>();
+    if (!Files.exists(dirOrFile)) {
+      throw new IllegalArgumentException(
+          dirOrFile
+              + ": no such run folder or results file (a run's output folder is printed at"
+              + " its end: skyrelay-runs/<time>)");
+    }
+    try (var files = Files.isDirectory(dirOrFile) ? Files.list(dirOrFile) : Stream.of(dirOrFile)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String name = f.getFileName().toString();
         if (!name.startsWith("results") || !name.endsWith(".avro")) {
@@ -210,16 +230,13 @@ public final class ReplicateJob {
         try (DataFileReader<ObjectResult> r =
             new DataFileReader<>(f.toFile(), new ReflectDatumReader<>(ObjectResult.class))) {
           for (ObjectResult o : r) {
-            if (o.action == ObjectResult.Action.FAILED
-                || o.action == ObjectResult.Action.DELETE_REFUSED) {
-              failures.add(o);
-            }
+            results.add(o);
           }
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the per-object results in " + dir, e);
+      throw new UncheckedIOException("cannot read the per-object results in " + dirOrFile, e);
     }
-    return failures;
+    return results;
   }
 }
