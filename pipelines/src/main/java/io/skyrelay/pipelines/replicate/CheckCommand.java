@@ -1,6 +1,7 @@
 package io.skyrelay.pipelines.replicate;
 
 import io.skyrelay.pipelines.common.ExitStatus;
+import io.skyrelay.pipelines.common.LogOptions;
 import io.skyrelay.pipelines.common.RunnerOptions;
 import io.skyrelay.pipelines.common.StoresFile;
 import io.skyrelay.transforms.replicate.CheckLocations;
@@ -119,8 +120,16 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Mixin RunnerOptions runner;
 
+  @Mixin LogOptions logs;
+
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
+    try (AutoCloseable logging = logs.apply()) {
+      return check();
+    }
+  }
+
+  private int check() throws IOException {
     StoresFile stores =
         storesFile == null ? StoresFile.empty() : StoresFile.read(storesFile, System.getenv());
     ReplicationLocations locations =

@@ -2,6 +2,7 @@ package io.skyrelay.pipelines.replicate;
 
 import io.skyrelay.pipelines.common.Choices;
 import io.skyrelay.pipelines.common.ExitStatus;
+import io.skyrelay.pipelines.common.LogOptions;
 import io.skyrelay.pipelines.common.RunnerOptions;
 import io.skyrelay.pipelines.common.Sizes;
 import io.skyrelay.pipelines.common.StoresFile;
@@ -210,6 +211,11 @@ public final class ReplicateCommand implements Callable<Integer> {
 
   @Mixin RunnerOptions runner;
 
+  @Mixin LogOptions logs;
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ReplicateCommand.class);
+
   /** The values of {@code --diff}. */
   static final class DiffModes extends Choices<DiffMode> {
     DiffModes() {
@@ -235,7 +241,16 @@ public final class ReplicateCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    try (AutoCloseable logging = logs.apply()) {
+      LOG.info("replicate {} to {}", source, destinations);
+      int status = replicate();
+      LOG.info("replicate {} to {} ended with exit status {}", source, destinations, status);
+      return status;
+    }
+  }
+
+  private int replicate() {
     StoresFile stores =
         storesFile == null ? StoresFile.empty() : StoresFile.read(storesFile, System.getenv());
     if (objective == null && (minGbps != null || maxUsdPerGb != null)) {
@@ -304,13 +319,22 @@ public final class ReplicateCommand implements Callable<Integer> {
             : Path.of(
                 "skyrelay-runs",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    ReplicateJob.Io io = new ReplicateJob.Io(manifest, manifestOut, out, dryRun);
+    ReplicateJob.Io io = new ReplicateJob.Io(manifest, manifestOut, out, dryRun, logs.stats());
     if (runner.insideCluster()) {
       ReplicateJob.submit(spec, runner, io, System.out);
       return ExitStatus.OK;
     }
     ReplicationSummary summary = ReplicateJob.run(spec, runner, io, System.out, regionData);
     summary.print(System.out);
+    LOG.info(
+        "copied {} objects ({} bytes), skipped {}, deleted {}, failed {}, deletes refused {}",
+        summary.copied(),
+        summary.copiedBytes(),
+        summary.skipped(),
+        summary.deleted(),
+        summary.failed(),
+        summary.deleteRefused());
+    summary.failures().forEach(f -> LOG.warn("{} {}: {}", f.action, f.key, f.error));
     System.out.println(
         "  results: " + out.resolve("results-*.avro") + ", " + out.resolve("report.json"));
     return summary.failed() > 0 || summary.deleteRefused() > 0 ? ExitStatus.PARTIAL : ExitStatus.OK;

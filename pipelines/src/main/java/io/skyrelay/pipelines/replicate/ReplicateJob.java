@@ -37,8 +37,17 @@ import org.apache.beam.sdk.values.PCollection;
  */
 public final class ReplicateJob {
 
-  /** Optional inputs and outputs of a run. */
-  public record Io(String manifestIn, String manifestOut, Path outputDir, boolean dryRun) {}
+  /**
+   * Optional inputs and outputs of a run; {@code stats} is how often a run in this process prints
+   * its progress when its output is not a terminal (zero: never, and no progress bar either).
+   */
+  public record Io(
+      String manifestIn, String manifestOut, Path outputDir, boolean dryRun, Duration stats) {
+
+    public Io(String manifestIn, String manifestOut, Path outputDir, boolean dryRun) {
+      this(manifestIn, manifestOut, outputDir, dryRun, Duration.ofSeconds(5));
+    }
+  }
 
   private ReplicateJob() {}
 
@@ -107,7 +116,8 @@ public final class ReplicateJob {
     Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
     build(p, spec, io);
     long start = System.nanoTime();
-    ProgressBar bar = runner.embedded() && !io.dryRun() ? ProgressBar.replication(out) : null;
+    ProgressBar bar =
+        runner.embedded() && !io.dryRun() ? ProgressBar.replication(out, io.stats()) : null;
     ClusterProgress remote = null;
     if (!runner.embedded() && !runner.insideCluster()) {
       out.println(
