@@ -186,13 +186,16 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
         info = source.head(spec.source().uri().prefix() + e.key);
         problem =
             info.size() != e.size
-                ? "the manifest says " + e.size + " bytes, the source object has " + info.size()
+                ? "source changed since the manifest was written (or the manifest is wrong):"
+                    + " the manifest says "
+                    + e.size
+                    + " bytes, the source object has "
+                    + info.size()
                 : e.etag != null && !e.etag.equals(info.etag())
-                    ? "the manifest says ETag "
+                    ? "source changed since the manifest was written: the manifest says ETag "
                         + e.etag
                         + ", the source object has "
                         + info.etag()
-                        + " (source changed since the manifest was written)"
                     : null;
       } catch (io.skyrelay.connectors.ObjectNotFoundException notThere) {
         problem = "the manifest lists it, the source does not have it";
