@@ -151,7 +151,7 @@ public final class CheckCommand implements Callable<Integer> {
                 false)
             .withKeys(locations.singleObject() ? locations.keys() : filter);
     if (!filter.acceptsAll()) {
-      System.out.println(FilterOptions.describe(filter));
+      System.out.println(filters.describe(filter));
     }
     Path out =
         output != null

@@ -177,11 +177,16 @@ public final class FilterOptions {
   }
 
   /** The filters as the job applies them, for the output of a run and of a dry run. */
-  static String describe(KeyFilter filter) {
+  String describe(KeyFilter filter) {
+    return describe(filter, retryFrom != null ? "--retry-from" : "--files-from");
+  }
+
+  /** The filters as the job applies them; {@code listedBy} names the option of the key list. */
+  static String describe(KeyFilter filter, String listedBy) {
     StringBuilder b = new StringBuilder("filters:");
     if (filter.keyListSize() >= 0) {
-      b.append(" only the ").append(filter.keyListSize()).append(" keys listed (--files-from");
-      b.append(" or --retry-from);");
+      b.append(" only the ").append(filter.keyListSize()).append(" keys listed (");
+      b.append(listedBy).append(");");
     }
     List<String> rules = filter.orderedRules();
     if (!rules.isEmpty()) {

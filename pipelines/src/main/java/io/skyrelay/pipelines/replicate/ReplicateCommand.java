@@ -290,7 +290,7 @@ public final class ReplicateCommand implements Callable<Integer> {
                 !noServerSideCopy)
             .withKeys(locations.singleObject() ? locations.keys() : filter);
     if (!filter.acceptsAll()) {
-      System.out.println(FilterOptions.describe(filter));
+      System.out.println(filters.describe(filter));
     }
     RegionData regionData = RegionData.bundledOr(regionsDir);
     Map<String, StoreLocation> relayStores = new TreeMap<>();
