@@ -160,6 +160,49 @@ class ReplicateManifestAndRetryTest {
   }
 
   @Test
+  void aStaleManifestMatchingTheReplicaIsNotTakenForInSync() throws Exception {
+    Path src = tmp.resolve("src");
+    Path dst = tmp.resolve("dst");
+    try (ObjectStore s = open(src)) {
+      s.put("doc.txt", new ByteArrayInputStream(new byte[] {1, 2}), 2, PutOptions.DEFAULT);
+    }
+    String[] where = {src.toUri().toString(), dst.toUri().toString(), "--runner", "direct"};
+    Path manifest = tmp.resolve("listing.avro");
+    assertEquals(0, run(concat(where, "--output", tmp.resolve("r1").toString())).status());
+    assertEquals(
+        0,
+        run(concat(
+                where,
+                "--dry-run",
+                "--manifest-out",
+                manifest.toString(),
+                "--output",
+                tmp.resolve("r2").toString()))
+            .status());
+    // the source changes after the manifest was written; the replica is what the manifest says
+    try (ObjectStore s = open(src)) {
+      s.put("doc.txt", new ByteArrayInputStream(new byte[] {3, 4, 5}), 3, PutOptions.DEFAULT);
+    }
+    Path out = tmp.resolve("r3");
+    Outcome o = run(concat(where, "--manifest", manifest.toString(), "--output", out.toString()));
+    assertEquals(ExitStatus.PARTIAL, o.status(), o.out());
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertEquals(1, report.get("failed").asLong());
+    assertEquals(0, report.get("skipped").asLong());
+    assertTrue(
+        report.get("failures").get(0).get("error").asText().contains("source changed"),
+        report.toString());
+  }
+
+  static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length + 1);
+    all[0] = "replicate";
+    System.arraycopy(a, 0, all, 1, a.length);
+    System.arraycopy(b, 0, all, a.length + 1, b.length);
+    return all;
+  }
+
+  @Test
   void aRetryOfARunWithoutFailuresCopiesNothing() throws Exception {
     Path src = tmp.resolve("src");
     try (ObjectStore s = open(src)) {
