@@ -9,6 +9,7 @@ import io.skyrelay.pipelines.demo.DemoCommand;
 import io.skyrelay.pipelines.gateway.GatewayCommand;
 import io.skyrelay.pipelines.plan.PlanCommand;
 import io.skyrelay.pipelines.replay.ReplayCommand;
+import io.skyrelay.pipelines.replicate.CheckCommand;
 import io.skyrelay.pipelines.replicate.ReplicateCommand;
 import io.skyrelay.pipelines.sync.LoadGenCommand;
 import io.skyrelay.pipelines.sync.SyncCommand;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
         "Moves objects between object stores and keeps them in sync (Apache Beam on Flink).",
     subcommands = {
       ReplicateCommand.class,
+      CheckCommand.class,
       SyncCommand.class,
       LoadGenCommand.class,
       PlanCommand.class,

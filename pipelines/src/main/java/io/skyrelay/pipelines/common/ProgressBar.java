@@ -2,13 +2,15 @@ package io.skyrelay.pipelines.common;
 
 import io.skyrelay.transforms.replicate.ReplicationProgress;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
  * Prints a long job's progress while it runs. On a terminal it redraws one line; otherwise (logs,
- * CI) it prints a line every few seconds. What the line says comes from its supplier; {@link
- * #replication} is the replication job's (objects, bytes, rate, ETA).
+ * CI, a pipe) it prints a line at a fixed interval and once more at the end. What the line says
+ * comes from its supplier; {@link #replication} is the replication job's (objects, bytes, rate,
+ * ETA): a bar on a terminal, a plain {@code stats:} line otherwise.
  */
 public final class ProgressBar implements AutoCloseable {
 
@@ -18,6 +20,8 @@ public final class ProgressBar implements AutoCloseable {
   private final Supplier<String> line;
   private final long quietNanos;
   private final boolean terminal;
+  private final long intervalNanos;
+  private final boolean lastLine;
   private final long started = System.nanoTime();
   private final Thread thread;
   private volatile boolean running = true;
@@ -28,10 +32,26 @@ public final class ProgressBar implements AutoCloseable {
    * quietMillis} (so short jobs print no bar at all).
    */
   public ProgressBar(PrintStream out, long quietMillis, Supplier<String> line) {
+    this(out, quietMillis, System.console() != null, Duration.ofSeconds(5), false, line);
+  }
+
+  /**
+   * Starts printing {@code line} to {@code out}: redrawn every 250 ms on a {@code terminal}, else a
+   * line every {@code interval}, and (with {@code lastLine}) one at the end however short the job.
+   */
+  ProgressBar(
+      PrintStream out,
+      long quietMillis,
+      boolean terminal,
+      Duration interval,
+      boolean lastLine,
+      Supplier<String> line) {
+    this.lastLine = lastLine;
     this.out = out;
     this.line = line;
     this.quietNanos = quietMillis * 1_000_000L;
-    this.terminal = System.console() != null;
+    this.terminal = terminal;
+    this.intervalNanos = interval.toNanos();
     this.thread = new Thread(this::loop, "progress");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -41,15 +61,58 @@ public final class ProgressBar implements AutoCloseable {
    * The replication job's progress: objects, bytes, rate and ETA from {@link ReplicationProgress}.
    */
   public static ProgressBar replication(PrintStream out) {
+    return replication(out, Duration.ofSeconds(5));
+  }
+
+  /**
+   * The replication job's progress: a bar on a terminal, else a {@code stats:} line every {@code
+   * stats}; {@code null} (nothing printed) when {@code stats} is zero.
+   */
+  public static ProgressBar replication(PrintStream out, Duration stats) {
+    if (stats.isZero()) {
+      return null;
+    }
     long started = System.nanoTime();
-    return new ProgressBar(out, 0, () -> replicationLine(started));
+    boolean terminal = System.console() != null;
+    return new ProgressBar(
+        out,
+        0,
+        terminal,
+        stats,
+        true,
+        terminal ? () -> replicationLine(started) : () -> statsLine(started));
+  }
+
+  private static String statsLine(long started) {
+    return statsLine(
+        ReplicationProgress.snapshot(), Math.max(0.001, (System.nanoTime() - started) / 1e9));
+  }
+
+  /** The one-line stats for {@code s}, {@code seconds} into the job, for logs and pipes. */
+  static String statsLine(ReplicationProgress.Snapshot s, double seconds) {
+    double rate = s.doneBytes() / seconds;
+    long remaining = Math.max(0, s.plannedBytes() - s.doneBytes());
+    String eta =
+        rate > 0 && s.plannedBytes() > 0 && !s.listing() ? formatDuration(remaining / rate) : "--";
+    return String.format(
+        Locale.ROOT,
+        "stats: %s elapsed, %,d/%,d objects, %s/%s, %s/s, ETA %s, failed %,d%s",
+        formatDuration(seconds),
+        s.doneObjects(),
+        s.plannedObjects(),
+        bytes(s.doneBytes()),
+        bytes(s.plannedBytes()),
+        bytes((long) rate),
+        eta,
+        s.failed(),
+        s.listing() ? ", listing " + s.shardsListed() + "/" + s.shards() + " shards" : "");
   }
 
   private void loop() {
     long lastPrint = 0;
     while (running) {
       try {
-        Thread.sleep(terminal ? 250 : 500);
+        Thread.sleep(terminal ? 250 : Math.max(1, Math.min(500, intervalNanos / 1_000_000)));
       } catch (InterruptedException e) {
         return;
       }
@@ -61,7 +124,7 @@ public final class ProgressBar implements AutoCloseable {
         out.print("\r" + line.get() + "   ");
         out.flush();
         printed = true;
-      } else if (now - lastPrint > 5_000_000_000L) {
+      } else if (now - Math.max(lastPrint, started) >= intervalNanos) {
         out.println(line.get());
         lastPrint = now;
         printed = true;
@@ -134,7 +197,7 @@ public final class ProgressBar implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (printed) {
+    if (printed || (lastLine && !terminal)) {
       out.println((terminal ? "\r" : "") + line.get());
     }
   }

@@ -2,6 +2,7 @@ package io.skyrelay.pipelines.replicate;
 
 import io.skyrelay.pipelines.common.Choices;
 import io.skyrelay.pipelines.common.ExitStatus;
+import io.skyrelay.pipelines.common.LogOptions;
 import io.skyrelay.pipelines.common.RunnerOptions;
 import io.skyrelay.pipelines.common.Sizes;
 import io.skyrelay.pipelines.common.StoresFile;
@@ -14,13 +15,11 @@ import io.skyrelay.transforms.replicate.RouteSetup;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import io.skyrelay.transforms.values.KeyFilter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,10 +28,8 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code skyrelay replicate SRC DST [DST...]}. */
 @Command(
@@ -109,48 +106,7 @@ public final class ReplicateCommand implements Callable<Integer> {
               + " mtime. One of ${COMPLETION-CANDIDATES}; default auto.")
   DiffMode diff;
 
-  @Option(
-      names = "--include",
-      paramLabel = "GLOB",
-      description =
-          "Copy (and with --delete, delete) only keys this glob matches (repeatable). Globs as in"
-              + " rclone: * within a folder, ** across, ?, [abc], {a,b}; a leading / anchors at"
-              + " SRC, otherwise the glob matches at any depth. --include and --exclude rules are"
-              + " tried in the order given and the first match decides; with any --include, keys"
-              + " that match none are left out.")
-  List<String> includes = new ArrayList<>();
-
-  @Option(
-      names = "--exclude",
-      paramLabel = "GLOB",
-      description = "Leave out keys this glob matches (repeatable; see --include).")
-  List<String> excludes = new ArrayList<>();
-
-  @Option(
-      names = "--files-from",
-      paramLabel = "FILE",
-      description =
-          "Copy (and with --delete, delete) only the keys listed in FILE, one per line, relative"
-              + " to SRC, as rclone's --files-from; blank lines and lines starting with # or ; are"
-              + " skipped, surrounding spaces and a leading / are dropped. Other filters still"
-              + " apply to the keys listed.")
-  Path filesFrom;
-
-  @Option(
-      names = "--min-size",
-      paramLabel = "SIZE",
-      converter = Sizes.Converter.class,
-      description = "Leave out objects smaller than this (e.g. 1KiB).")
-  Long minSize;
-
-  @Option(
-      names = "--max-size",
-      paramLabel = "SIZE",
-      converter = Sizes.Converter.class,
-      description = "Leave out objects larger than this (e.g. 5GiB).")
-  Long maxSize;
-
-  @Spec CommandSpec commandSpec;
+  @Mixin FilterOptions filters;
 
   @Option(
       names = "--chunk-size",
@@ -255,86 +211,10 @@ public final class ReplicateCommand implements Callable<Integer> {
 
   @Mixin RunnerOptions runner;
 
-  /**
-   * The {@code --include} and {@code --exclude} globs as {@code +GLOB} and {@code -GLOB} rules, in
-   * the order they were given on the command line.
-   */
-  List<String> filterRules() {
-    List<String> rules = new ArrayList<>();
-    List<String> args =
-        commandSpec == null ? List.of() : commandSpec.commandLine().getParseResult().originalArgs();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      for (String option : List.of("--include", "--exclude")) {
-        String sign = option.equals("--include") ? "+" : "-";
-        if (a.equals(option) && i + 1 < args.size()) {
-          rules.add(sign + args.get(++i));
-        } else if (a.startsWith(option + "=")) {
-          rules.add(sign + a.substring(option.length() + 1));
-        }
-      }
-    }
-    if (rules.size() != includes.size() + excludes.size()) {
-      // Not found as typed (an argument file, say): includes first, as rclone orders them.
-      rules.clear();
-      includes.forEach(g -> rules.add("+" + g));
-      excludes.forEach(g -> rules.add("-" + g));
-    }
-    return rules;
-  }
+  @Mixin LogOptions logs;
 
-  /**
-   * The keys of a {@code --files-from} file: one a line, spaces around it and a leading {@code /}
-   * dropped, blank lines and comments ({@code #}, {@code ;}) skipped.
-   */
-  static List<String> readKeyList(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("--files-from " + file + ": no such file");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--files-from " + file + ": cannot be read: " + e);
-    }
-    List<String> keys = new ArrayList<>();
-    for (String line : lines) {
-      String key = line.strip();
-      if (key.isEmpty() || key.startsWith("#") || key.startsWith(";")) {
-        continue;
-      }
-      keys.add(key.startsWith("/") ? key.substring(1) : key);
-    }
-    return keys;
-  }
-
-  /** The filters as the job applies them, for the output of a run and of a dry run. */
-  static String describe(KeyFilter filter) {
-    StringBuilder b = new StringBuilder("filters:");
-    if (filter.keyListSize() >= 0) {
-      b.append(" only the ").append(filter.keyListSize()).append(" keys listed (--files-from);");
-    }
-    List<String> rules = filter.orderedRules();
-    if (!rules.isEmpty()) {
-      b.append(' ');
-      for (int i = 0; i < rules.size(); i++) {
-        String r = rules.get(i);
-        b.append(i == 0 ? "" : ", ").append(r.charAt(0) == '+' ? "include " : "exclude ");
-        b.append(r.substring(1));
-      }
-      if (rules.stream().anyMatch(r -> r.startsWith("+"))) {
-        b.append(", exclude everything else");
-      }
-      b.append(';');
-    }
-    if (filter.minSize() > 0 || filter.maxSize() < Long.MAX_VALUE) {
-      b.append(" sizes ")
-          .append(filter.minSize())
-          .append(" to ")
-          .append(filter.maxSize() == Long.MAX_VALUE ? "any" : filter.maxSize())
-          .append(" bytes;");
-    }
-    return b.append(" objects left out are neither copied nor deleted").toString();
-  }
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ReplicateCommand.class);
 
   /** The values of {@code --diff}. */
   static final class DiffModes extends Choices<DiffMode> {
@@ -361,7 +241,16 @@ public final class ReplicateCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    try (AutoCloseable logging = logs.apply()) {
+      LOG.info("replicate {} to {}", source, destinations);
+      int status = replicate();
+      LOG.info("replicate {} to {} ended with exit status {}", source, destinations, status);
+      return status;
+    }
+  }
+
+  private int replicate() {
     StoresFile stores =
         storesFile == null ? StoresFile.empty() : StoresFile.read(storesFile, System.getenv());
     if (objective == null && (minGbps != null || maxUsdPerGb != null)) {
@@ -373,17 +262,19 @@ public final class ReplicateCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--manifest lists objects of a folder, and " + source + " is one object");
     }
-    KeyFilter filter =
-        KeyFilter.all()
-            .withOrderedRules(filterRules())
-            .withSizes(minSize == null ? 0 : minSize, maxSize == null ? Long.MAX_VALUE : maxSize);
-    if (filesFrom != null) {
-      filter = filter.withKeyList(readKeyList(filesFrom));
+    KeyFilter filter = filters.filter(Instant.now());
+    if (filters.retryFrom != null) {
+      if (filter.keyListSize() == 0) {
+        System.out.println("nothing to retry: no object failed in " + filters.retryFrom);
+        return ExitStatus.OK;
+      }
+      System.out.println(
+          "retrying the " + filter.keyListSize() + " objects that failed in " + filters.retryFrom);
     }
     if (locations.singleObject() && !filter.acceptsAll()) {
       throw new IllegalArgumentException(
-          "--include, --exclude, --files-from, --min-size and --max-size select objects of a"
-              + " folder, and "
+          "--include, --exclude, --files-from, --min-size, --max-size, --min-age and --max-age"
+              + " select objects of a folder, and "
               + source
               + " is one object");
     }
@@ -399,7 +290,7 @@ public final class ReplicateCommand implements Callable<Integer> {
                 !noServerSideCopy)
             .withKeys(locations.singleObject() ? locations.keys() : filter);
     if (!filter.acceptsAll()) {
-      System.out.println(describe(filter));
+      System.out.println(filters.describe(filter));
     }
     RegionData regionData = RegionData.bundledOr(regionsDir);
     Map<String, StoreLocation> relayStores = new TreeMap<>();
@@ -428,13 +319,22 @@ public final class ReplicateCommand implements Callable<Integer> {
             : Path.of(
                 "skyrelay-runs",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    ReplicateJob.Io io = new ReplicateJob.Io(manifest, manifestOut, out, dryRun);
+    ReplicateJob.Io io = new ReplicateJob.Io(manifest, manifestOut, out, dryRun, logs.stats());
     if (runner.insideCluster()) {
       ReplicateJob.submit(spec, runner, io, System.out);
       return ExitStatus.OK;
     }
     ReplicationSummary summary = ReplicateJob.run(spec, runner, io, System.out, regionData);
     summary.print(System.out);
+    LOG.info(
+        "copied {} objects ({} bytes), skipped {}, deleted {}, failed {}, deletes refused {}",
+        summary.copied(),
+        summary.copiedBytes(),
+        summary.skipped(),
+        summary.deleted(),
+        summary.failed(),
+        summary.deleteRefused());
+    summary.failures().forEach(f -> LOG.warn("{} {}: {}", f.action, f.key, f.error));
     System.out.println(
         "  results: " + out.resolve("results-*.avro") + ", " + out.resolve("report.json"));
     return summary.failed() > 0 || summary.deleteRefused() > 0 ? ExitStatus.PARTIAL : ExitStatus.OK;

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.reflect.ReflectDatumReader;
 import org.apache.beam.sdk.Pipeline;
@@ -36,8 +37,17 @@ import org.apache.beam.sdk.values.PCollection;
  */
 public final class ReplicateJob {
 
-  /** Optional inputs and outputs of a run. */
-  public record Io(String manifestIn, String manifestOut, Path outputDir, boolean dryRun) {}
+  /**
+   * Optional inputs and outputs of a run; {@code stats} is how often a run in this process prints
+   * its progress when its output is not a terminal (zero: never, and no progress bar either).
+   */
+  public record Io(
+      String manifestIn, String manifestOut, Path outputDir, boolean dryRun, Duration stats) {
+
+    public Io(String manifestIn, String manifestOut, Path outputDir, boolean dryRun) {
+      this(manifestIn, manifestOut, outputDir, dryRun, Duration.ofSeconds(5));
+    }
+  }
 
   private ReplicateJob() {}
 
@@ -106,7 +116,8 @@ public final class ReplicateJob {
     Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
     build(p, spec, io);
     long start = System.nanoTime();
-    ProgressBar bar = runner.embedded() && !io.dryRun() ? ProgressBar.replication(out) : null;
+    ProgressBar bar =
+        runner.embedded() && !io.dryRun() ? ProgressBar.replication(out, io.stats()) : null;
     ClusterProgress remote = null;
     if (!runner.embedded() && !runner.insideCluster()) {
       out.println(
@@ -200,8 +211,27 @@ public final class ReplicateJob {
   }
 
   private static List<ObjectResult> readFailures(Path dir) {
-    List<ObjectResult> failures = new ArrayList<>();
-    try (var files = Files.list(dir)) {
+    return readResults(dir).stream()
+        .filter(
+            o ->
+                o.action == ObjectResult.Action.FAILED
+                    || o.action == ObjectResult.Action.DELETE_REFUSED)
+        .toList();
+  }
+
+  /**
+   * The per-object results of a run: every {@code results-*.avro} of its output folder, or the one
+   * file named.
+   */
+  static List<ObjectResult> readResults(Path dirOrFile) {
+    List<ObjectResult> results = new ArrayList<>();
+    if (!Files.exists(dirOrFile)) {
+      throw new IllegalArgumentException(
+          dirOrFile
+              + ": no such run folder or results file (a run's output folder is printed at"
+              + " its end: skyrelay-runs/<time>)");
+    }
+    try (var files = Files.isDirectory(dirOrFile) ? Files.list(dirOrFile) : Stream.of(dirOrFile)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String name = f.getFileName().toString();
         if (!name.startsWith("results") || !name.endsWith(".avro")) {
@@ -210,16 +240,13 @@ public final class ReplicateJob {
         try (DataFileReader<ObjectResult> r =
             new DataFileReader<>(f.toFile(), new ReflectDatumReader<>(ObjectResult.class))) {
           for (ObjectResult o : r) {
-            if (o.action == ObjectResult.Action.FAILED
-                || o.action == ObjectResult.Action.DELETE_REFUSED) {
-              failures.add(o);
-            }
+            results.add(o);
           }
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the per-object results in " + dir, e);
+      throw new UncheckedIOException("cannot read the per-object results in " + dirOrFile, e);
     }
-    return failures;
+    return results;
   }
 }

@@ -8,6 +8,7 @@ import io.skyrelay.transforms.regions.RegionData;
 import io.skyrelay.transforms.replicate.Replicate;
 import io.skyrelay.transforms.replicate.ReplicationSpec;
 import io.skyrelay.transforms.replicate.Routing;
+import io.skyrelay.transforms.replicate.ShardDiff;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import io.skyrelay.transforms.values.ObjectResult;
 import java.io.IOException;
@@ -31,7 +32,14 @@ public record ReplicationSummary(
     double seconds,
     int abortedStaleUploads,
     List<Destination> destinations,
-    List<ObjectResult> failures) {
+    List<ObjectResult> failures,
+    Filtered filtered) {
+
+  /**
+   * What the job's filters left out at the source: objects and their bytes (never listed at all
+   * when outside the filters' folder); {@code null} when the job has no filters.
+   */
+  public record Filtered(long objects, long bytes) {}
 
   /** The counts of one destination. */
   public record Destination(
@@ -141,8 +149,14 @@ public record ReplicationSummary(
               relayed,
               counters.getOrDefault("relay-fallback" + k, 0L)));
     }
+    Filtered filtered =
+        spec.keys().acceptsAll()
+            ? null
+            : new Filtered(
+                counters.getOrDefault(ShardDiff.FILTERED_OUT, 0L),
+                counters.getOrDefault(ShardDiff.FILTERED_OUT_BYTES, 0L));
     return new ReplicationSummary(
-        spec.source().toString(), dryRun, seconds, aborted, dests, failures);
+        spec.source().toString(), dryRun, seconds, aborted, dests, failures, filtered);
   }
 
   /**
@@ -192,6 +206,13 @@ public record ReplicationSummary(
     out.println();
     out.println(dryRun ? "Dry run: nothing was changed. Plan:" : "Replication summary");
     out.println("  source: " + source);
+    if (filtered != null) {
+      out.printf(
+          Locale.ROOT,
+          "  filters left out %,d source objects (%s)%n",
+          filtered.objects(),
+          ProgressBar.bytes(filtered.bytes()));
+    }
     String copiedWord = dryRun ? "to copy" : "copied";
     String deletedWord = dryRun ? "to delete" : "deleted";
     for (Destination d : destinations) {
@@ -275,6 +296,10 @@ public record ReplicationSummary(
     json.put("failed", failed());
     json.put("deleteRefused", deleteRefused());
     json.put("abortedStaleUploads", abortedStaleUploads);
+    if (filtered != null) {
+      json.put("filteredOut", filtered.objects());
+      json.put("filteredOutBytes", filtered.bytes());
+    }
     json.put("destinations", destinations);
     List<Map<String, Object>> f = new ArrayList<>();
     for (ObjectResult r : failures) {

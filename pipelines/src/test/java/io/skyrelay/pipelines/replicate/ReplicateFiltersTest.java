@@ -23,7 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --include}, {@code --exclude}, {@code --min-size} and {@code --max-size}. */
+/**
+ * {@code --include}, {@code --exclude}, {@code --files-from}, {@code --min-size}, {@code
+ * --max-size}, {@code --max-age} and {@code --min-age}.
+ */
 class ReplicateFiltersTest {
 
   @TempDir Path tmp;
@@ -157,6 +160,88 @@ class ReplicateFiltersTest {
 
     Object[] missing = run(tmp.resolve("x"), "--files-from", tmp.resolve("nope.txt").toString());
     assertEquals(ExitStatus.USAGE, missing[0]);
+  }
+
+  /** Sets the last-modified time of the local object {@code key} under {@code dir}. */
+  static void age(Path dir, String key, java.time.Duration age) throws java.io.IOException {
+    java.nio.file.Files.setLastModifiedTime(
+        dir.resolve(key),
+        java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(age)));
+  }
+
+  @Test
+  void agesSelectBySourceModificationTime() throws Exception {
+    age(src, "photos/a.jpg", java.time.Duration.ofDays(10));
+    age(src, "tmp/x.jpg", java.time.Duration.ofDays(10));
+
+    Path recent = tmp.resolve("recent");
+    assertEquals(0, run(recent, "--max-age", "2d")[0]);
+    assertEquals(
+        List.of("notes.txt", "photos/b.txt", "photos/raw/big.jpg", "photos/raw/c.jpg"),
+        keys(recent));
+
+    Path old = tmp.resolve("old");
+    assertEquals(0, run(old, "--min-age", "1w")[0]);
+    assertEquals(List.of("photos/a.jpg", "tmp/x.jpg"), keys(old));
+
+    // an absolute date: five days ago, as rclone takes it
+    String date = java.time.LocalDate.now().minusDays(5).toString();
+    Path since = tmp.resolve("since");
+    assertEquals(0, run(since, "--max-age", date, "--include", "*.jpg")[0]);
+    assertEquals(List.of("photos/raw/big.jpg", "photos/raw/c.jpg"), keys(since));
+
+    Object[] bad = run(tmp.resolve("x"), "--max-age", "yesterday");
+    assertEquals(ExitStatus.USAGE, bad[0]);
+  }
+
+  @Test
+  void deleteWithAgesRemovesOnlyWhatTheAgesSelect() throws Exception {
+    age(src, "photos/a.jpg", java.time.Duration.ofDays(10));
+    Path dst = tmp.resolve("aged");
+    try (ObjectStore d = open(dst)) {
+      put(d, "photos/a.jpg", 100); // a newer replica of a source object outside the ages: kept
+      put(d, "gone-new.jpg", 10); // recent, the source lost it: deleted
+      put(d, "gone-old.jpg", 10); // outside the ages, the source lost it: kept
+    }
+    age(dst, "gone-old.jpg", java.time.Duration.ofDays(10));
+    Object[] r = run(dst, "--max-age", "2d", "--delete");
+    assertEquals(0, r[0]);
+    assertEquals(
+        List.of(
+            "gone-old.jpg",
+            "notes.txt",
+            "photos/a.jpg",
+            "photos/b.txt",
+            "photos/raw/big.jpg",
+            "photos/raw/c.jpg",
+            "tmp/x.jpg"),
+        keys(dst));
+  }
+
+  @Test
+  void aDryRunCountsWhatTheFiltersLeftOut() throws Exception {
+    age(src, "notes.txt", java.time.Duration.ofDays(10));
+    Path dst = tmp.resolve("counted");
+    Object[] r = run(dst, "--max-age", "2d", "--max-size", "1000", "--dry-run");
+    assertEquals(0, r[0]);
+    String out = (String) r[1];
+    assertTrue(out.contains("modified from "), out);
+    // notes.txt by its age, photos/raw/big.jpg by its size
+    assertTrue(out.contains("filters left out 2 source objects (5.0 KiB)"), out);
+    var report = new ObjectMapper().readTree(Path.of(dst + "-out", "report.json").toFile());
+    assertEquals(2, report.get("filteredOut").asLong());
+    assertEquals(4, report.get("copied").asLong());
+  }
+
+  @Test
+  void aFilterWithALiteralFolderListsOnlyThatFolder() throws Exception {
+    Path dst = tmp.resolve("narrow");
+    Object[] r = run(dst, "--exclude", "*.txt", "--include", "/photos/**", "--dry-run");
+    assertEquals(0, r[0]);
+    var report = new ObjectMapper().readTree(Path.of(dst + "-out", "report.json").toFile());
+    assertEquals(3, report.get("copied").asLong());
+    // only photos/ was listed: photos/b.txt was left out, tmp/x.jpg and notes.txt never listed
+    assertEquals(1, report.get("filteredOut").asLong(), (String) r[1]);
   }
 
   @Test

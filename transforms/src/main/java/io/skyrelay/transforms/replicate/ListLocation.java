@@ -61,7 +61,15 @@ public final class ListLocation extends PTransform<PBegin, PCollection<ObjectEnt
 
   /** The shards of a location: its objects at the first level, and one per sub-prefix. */
   static List<String> shards(StoreLocation location) {
-    String prefix = location.uri().prefix();
+    return shards(location, "");
+  }
+
+  /**
+   * The shards of the folder {@code relative} (empty or ending in {@code /}) of a location: its
+   * objects at that folder's first level, and one per sub-prefix of it.
+   */
+  static List<String> shards(StoreLocation location, String relative) {
+    String prefix = location.uri().prefix() + relative;
     List<String> shards = new ArrayList<>();
     shards.add(SHALLOW + prefix);
     try (ObjectStore store = location.open()) {

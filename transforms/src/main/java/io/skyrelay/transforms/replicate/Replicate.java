@@ -15,6 +15,8 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The whole batch replication: list (or read a manifest), diff against every destination, copy,
@@ -68,8 +70,12 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
     return new Replicate(spec, manifestIn, manifestOut, true);
   }
 
+  private static final TupleTag<ObjectEntry> AS_LISTED = new TupleTag<>("as-listed") {};
+  private static final TupleTag<ObjectResult> NOT_AS_LISTED = new TupleTag<>("not-as-listed") {};
+
   @Override
   public PCollection<ObjectResult> expand(PBegin begin) {
+    PCollection<ObjectResult> manifestMismatches = null;
     PCollectionTuple diff;
     if (manifestIn == null) {
       // listed and compared shard by shard, without a join of whole listings
@@ -81,10 +87,15 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
         writeManifest(diff.get(ShardDiff.SOURCE));
       }
     } else {
-      PCollection<ObjectEntry> source =
-          inJob(
-              begin.apply("ReadManifest", AvroIO.read(ObjectEntry.class).from(manifestIn)),
-              "SourceKeys");
+      PCollectionTuple checked =
+          begin
+              .apply("ReadManifest", AvroIO.read(ObjectEntry.class).from(manifestIn))
+              .apply(
+                  "CheckManifest",
+                  ParDo.of(new CheckManifestFn(spec))
+                      .withOutputTags(AS_LISTED, TupleTagList.of(NOT_AS_LISTED)));
+      manifestMismatches = checked.get(NOT_AS_LISTED);
+      PCollection<ObjectEntry> source = inJob(checked.get(AS_LISTED), "SourceKeys");
       if (manifestOut != null) {
         writeManifest(source);
       }
@@ -99,6 +110,9 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
       diff = listings.apply("Diff", new DiffListings(spec));
     }
     PCollectionList<ObjectResult> results = PCollectionList.of(diff.get(DiffListings.SKIPPED));
+    if (manifestMismatches != null) {
+      results = results.and(manifestMismatches);
+    }
     if (planOnly) {
       results =
           results
@@ -128,14 +142,97 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
   private PCollection<ObjectEntry> inJob(PCollection<ObjectEntry> listing, String name) {
     return spec.keys().acceptsAll()
         ? listing
-        : listing.apply(name, Filter.by(new InJob(spec.keys())));
+        : listing.apply(name, Filter.by(new InJob(spec.keys(), name.equals("SourceKeys"))));
   }
 
-  /** Whether a listed entry's key is one the job copies and deletes. */
-  private record InJob(KeyFilter keys) implements SerializableFunction<ObjectEntry, Boolean> {
+  /**
+   * Whether a listed entry's key is one the job copies and deletes; the ages are the source's (the
+   * manifest's), so only its entries are judged by them.
+   */
+  private record InJob(KeyFilter keys, boolean source)
+      implements SerializableFunction<ObjectEntry, Boolean> {
     @Override
     public Boolean apply(ObjectEntry e) {
-      return keys.accepts(e.key, e.size);
+      return source
+          ? keys.accepts(e.key, e.size, e.lastModifiedMillis)
+          : keys.accepts(e.key, e.size);
+    }
+  }
+
+  /**
+   * Compares each manifest entry with the source object (one HEAD): an entry whose size, or ETag
+   * when it has one, is not the source's fails at every destination instead of being copied as
+   * something it is not; a matching entry takes the source's ETag and MD5 where it lacks them, so
+   * its reads are conditional like a listed object's.
+   */
+  static final class CheckManifestFn extends DoFn<ObjectEntry, ObjectEntry> {
+    private final ReplicationSpec spec;
+    private transient io.skyrelay.connectors.ObjectStore source;
+
+    CheckManifestFn(ReplicationSpec spec) {
+      this.spec = spec;
+    }
+
+    @Setup
+    public void setup() {
+      source = spec.source().open();
+    }
+
+    @ProcessElement
+    public void process(@Element ObjectEntry e, MultiOutputReceiver out) {
+      String problem;
+      io.skyrelay.connectors.ObjectInfo info = null;
+      try {
+        info = source.head(spec.source().uri().prefix() + e.key);
+        problem =
+            info.size() != e.size
+                ? "source changed since the manifest was written (or the manifest is wrong):"
+                    + " the manifest says "
+                    + e.size
+                    + " bytes, the source object has "
+                    + info.size()
+                : e.etag != null && !e.etag.equals(info.etag())
+                    ? "source changed since the manifest was written: the manifest says ETag "
+                        + e.etag
+                        + ", the source object has "
+                        + info.etag()
+                    : null;
+      } catch (io.skyrelay.connectors.ObjectNotFoundException notThere) {
+        problem = "the manifest lists it, the source does not have it";
+      }
+      if (problem == null) {
+        ObjectEntry checked =
+            new ObjectEntry(
+                e.key,
+                e.size,
+                e.etag != null ? e.etag : info.etag(),
+                e.md5 != null ? e.md5 : info.md5(),
+                e.lastModifiedMillis != 0 || info.lastModified() == null
+                    ? e.lastModifiedMillis
+                    : info.lastModified().toEpochMilli());
+        out.get(AS_LISTED).output(checked);
+        return;
+      }
+      for (int d = 0; d < spec.destinations().size(); d++) {
+        out.get(NOT_AS_LISTED)
+            .output(
+                new ObjectResult(
+                    d,
+                    e.key,
+                    ObjectResult.Action.FAILED,
+                    0,
+                    null,
+                    problem
+                        + ": not copied; write the manifest again (--manifest-out) or run"
+                        + " without --manifest"));
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      if (source != null) {
+        source.close();
+      }
     }
   }
 

@@ -42,6 +42,12 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
 
   public static final TupleTag<ObjectEntry> SOURCE = new TupleTag<>("source-listing") {};
 
+  /** The counter of source objects listed and left out by the job's filters. */
+  public static final String FILTERED_OUT = "filtered-out";
+
+  /** The counter of the bytes of the source objects left out by the job's filters. */
+  public static final String FILTERED_OUT_BYTES = "filtered-out-bytes";
+
   private final ReplicationSpec spec;
   private final boolean emitSource;
 
@@ -80,9 +86,11 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
     List<StoreLocation> locations = new ArrayList<>();
     locations.add(spec.source());
     locations.addAll(spec.destinations());
+    // keys outside the filters' folder are never listed at all
+    String narrowed = spec.keys().listingPrefix();
     for (StoreLocation location : locations) {
       String prefix = location.uri().prefix();
-      for (String shard : ListLocation.shards(location)) {
+      for (String shard : ListLocation.shards(location, narrowed)) {
         all.add(
             (ListLocation.isShallow(shard) ? ListLocation.SHALLOW : ListLocation.DEEP)
                 + ListLocation.prefixOf(shard).substring(prefix.length()));
@@ -96,6 +104,8 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
     private final ReplicationSpec spec;
     private final boolean emitSource;
     private final Counter listed = Metrics.counter("skyrelay", "listed");
+    private final Counter filteredOut = Metrics.counter("skyrelay", FILTERED_OUT);
+    private final Counter filteredOutBytes = Metrics.counter("skyrelay", FILTERED_OUT_BYTES);
     private transient ObjectStore source;
     private transient List<ObjectStore> destinations;
 
@@ -134,10 +144,10 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
         Consumer<ObjectEntry> sourceEntries) {
       boolean shallow = ListLocation.isShallow(shard);
       String relative = ListLocation.prefixOf(shard);
-      Listing src = new Listing(source, spec.source(), relative, shallow);
+      Listing src = new Listing(source, spec.source(), relative, shallow, true);
       List<Listing> dsts = new ArrayList<>();
       for (int d = 0; d < destinations.size(); d++) {
-        dsts.add(new Listing(destinations.get(d), spec.destination(d), relative, shallow));
+        dsts.add(new Listing(destinations.get(d), spec.destination(d), relative, shallow, false));
       }
       while (true) {
         String key = src.peekKey();
@@ -151,11 +161,25 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
           return;
         }
         ObjectEntry s = src.takeIf(key);
+        if (s != null && !spec.keys().acceptsModified(s.lastModifiedMillis)) {
+          // The source has the key, but not at an age the job takes: left alone everywhere (a
+          // newer replica is not "missing at the source").
+          filteredOut.inc();
+          filteredOutBytes.inc(s.size);
+          for (Listing l : dsts) {
+            l.takeIf(key);
+          }
+          continue;
+        }
         if (s != null) {
           sourceEntries.accept(s);
         }
         for (int d = 0; d < dsts.size(); d++) {
-          DiffListings.decide(spec, d, s, dsts.get(d).takeIf(key), out);
+          ObjectEntry dst = dsts.get(d).takeIf(key);
+          if (s == null && dst != null && !spec.keys().acceptsModified(dst.lastModifiedMillis)) {
+            continue; // only at the destination, and outside the ages: not the job's to delete
+          }
+          DiffListings.decide(spec, d, s, dst, out);
         }
       }
     }
@@ -169,10 +193,21 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
       private String token;
       private boolean done;
       private String last;
+      private final boolean isSource;
 
-      Listing(ObjectStore store, StoreLocation location, String relative, boolean shallow) {
+      /**
+       * A listing that keeps the entries the filters' keys and sizes select; ages are judged by the
+       * caller, which needs to see the source's entries outside them.
+       */
+      Listing(
+          ObjectStore store,
+          StoreLocation location,
+          String relative,
+          boolean shallow,
+          boolean isSource) {
         this.store = store;
         this.location = location;
+        this.isSource = isSource;
         ListRequest r = ListRequest.of(location.uri().prefix() + relative);
         this.request = shallow ? r.withDelimiter("/") : r;
       }
@@ -184,6 +219,9 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
             ObjectEntry e = ObjectEntry.of(info, location.uri().prefix());
             if (spec.keys().accepts(e.key, e.size)) {
               page.add(e); // keys outside the job are neither copied nor deleted
+            } else if (isSource) {
+              filteredOut.inc();
+              filteredOutBytes.inc(e.size);
             }
           }
           listed.inc(p.objects().size());

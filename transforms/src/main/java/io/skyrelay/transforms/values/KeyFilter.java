@@ -20,7 +20,13 @@ import java.util.regex.Pattern;
  * +} rule a key that matches none is excluded. And it may bound objects' sizes ({@link
  * #withSizes}); such a filter selects objects ({@link #accepts(String, long)}), not only keys. And
  * it may hold a list of keys ({@link #withKeyList}), as rclone's {@code --files-from}: then only
- * those keys are selected, and of them only those the other rules select.
+ * those keys are selected, and of them only those the other rules select. And it may bound objects'
+ * last-modified times ({@link #withModified}, rclone's {@code --max-age} and {@code --min-age} made
+ * absolute when the job starts): {@link #acceptsModified} says whether a time is within them, and
+ * the listings apply it to the source's objects ({@link #accepts(String, long, long)}).
+ *
+ * <p>{@link #listingPrefix} is the folder every selected key lies in, so that listings can start
+ * there instead of listing keys that no rule could select.
  */
 public final class KeyFilter implements Serializable {
 
@@ -31,6 +37,8 @@ public final class KeyFilter implements Serializable {
   private final List<String> ordered;
   private final long minSize;
   private final long maxSize;
+  private final long modifiedAfter;
+  private final long modifiedBefore;
 
   /** The only keys selected, or {@code null} for no list. */
   private final Set<String> keyList;
@@ -44,7 +52,7 @@ public final class KeyFilter implements Serializable {
       List<Pattern> ordered) {}
 
   public KeyFilter(List<String> include, List<String> exclude) {
-    this(include, exclude, List.of(), 0, Long.MAX_VALUE, null);
+    this(include, exclude, List.of(), 0, Long.MAX_VALUE, null, Long.MIN_VALUE, Long.MAX_VALUE);
   }
 
   private KeyFilter(
@@ -53,7 +61,11 @@ public final class KeyFilter implements Serializable {
       List<String> ordered,
       long minSize,
       long maxSize,
-      Set<String> keyList) {
+      Set<String> keyList,
+      long modifiedAfter,
+      long modifiedBefore) {
+    this.modifiedAfter = modifiedAfter;
+    this.modifiedBefore = modifiedBefore;
     this.include = List.copyOf(include);
     this.keyList = keyList == null ? null : Set.copyOf(keyList);
     this.exclude = List.copyOf(exclude);
@@ -73,6 +85,13 @@ public final class KeyFilter implements Serializable {
       throw new IllegalArgumentException(
           "the size bounds " + minSize + ".." + maxSize + " select nothing");
     }
+    if (modifiedBefore < modifiedAfter) {
+      throw new IllegalArgumentException(
+          "--min-age and --max-age select nothing: objects would have to be modified before "
+              + java.time.Instant.ofEpochMilli(modifiedBefore)
+              + " and after "
+              + java.time.Instant.ofEpochMilli(modifiedAfter));
+    }
   }
 
   /**
@@ -80,12 +99,14 @@ public final class KeyFilter implements Serializable {
    * {@code -GLOB} excludes the keys the glob matches ({@link RcloneGlob}).
    */
   public KeyFilter withOrderedRules(List<String> rules) {
-    return new KeyFilter(include, exclude, rules, minSize, maxSize, keyList);
+    return new KeyFilter(
+        include, exclude, rules, minSize, maxSize, keyList, modifiedAfter, modifiedBefore);
   }
 
   /** This filter selecting only objects of {@code minSize} to {@code maxSize} bytes. */
   public KeyFilter withSizes(long minSize, long maxSize) {
-    return new KeyFilter(include, exclude, ordered, minSize, maxSize, keyList);
+    return new KeyFilter(
+        include, exclude, ordered, minSize, maxSize, keyList, modifiedAfter, modifiedBefore);
   }
 
   /**
@@ -94,7 +115,94 @@ public final class KeyFilter implements Serializable {
    * millions.
    */
   public KeyFilter withKeyList(Collection<String> keys) {
-    return new KeyFilter(include, exclude, ordered, minSize, maxSize, Set.copyOf(keys));
+    return new KeyFilter(
+        include,
+        exclude,
+        ordered,
+        minSize,
+        maxSize,
+        Set.copyOf(keys),
+        modifiedAfter,
+        modifiedBefore);
+  }
+
+  /**
+   * This filter selecting only objects last modified at or after {@code afterMillis} and at or
+   * before {@code beforeMillis} (epoch milliseconds; {@link Long#MIN_VALUE} and {@link
+   * Long#MAX_VALUE} for no bound).
+   */
+  public KeyFilter withModified(long afterMillis, long beforeMillis) {
+    return new KeyFilter(
+        include, exclude, ordered, minSize, maxSize, keyList, afterMillis, beforeMillis);
+  }
+
+  /** The earliest last-modified time selected (epoch ms), {@link Long#MIN_VALUE} for any. */
+  public long modifiedAfter() {
+    return modifiedAfter;
+  }
+
+  /** The latest last-modified time selected (epoch ms), {@link Long#MAX_VALUE} for any. */
+  public long modifiedBefore() {
+    return modifiedBefore;
+  }
+
+  /** Whether the filter bounds last-modified times. */
+  public boolean boundsModified() {
+    return modifiedAfter != Long.MIN_VALUE || modifiedBefore != Long.MAX_VALUE;
+  }
+
+  /** Whether an object last modified at {@code lastModifiedMillis} is within the time bounds. */
+  public boolean acceptsModified(long lastModifiedMillis) {
+    return lastModifiedMillis >= modifiedAfter && lastModifiedMillis <= modifiedBefore;
+  }
+
+  /**
+   * The folder (relative, empty or ending in {@code /}) under which every key this filter selects
+   * lies: the literal start shared by every anchored {@code +} rule when all {@code +} rules are
+   * anchored, and by every key of the key list. Listing only under it misses nothing selected.
+   */
+  public String listingPrefix() {
+    String fromRules = null;
+    if (include.isEmpty() && ordered.stream().anyMatch(r -> r.charAt(0) == '+')) {
+      for (String r : ordered) {
+        if (r.charAt(0) != '+') {
+          continue;
+        }
+        String glob = r.substring(1);
+        if (!glob.startsWith("/")) {
+          fromRules = "";
+          break;
+        }
+        int end = 1;
+        while (end < glob.length() && "*?[{\\".indexOf(glob.charAt(end)) < 0) {
+          end++;
+        }
+        String literal = glob.substring(1, end);
+        fromRules = fromRules == null ? literal : commonStart(fromRules, literal);
+      }
+    }
+    String fromList = null;
+    if (keyList != null) {
+      for (String k : keyList) {
+        fromList = fromList == null ? k : commonStart(fromList, k);
+      }
+    }
+    String a = folderOf(fromRules);
+    String b = folderOf(fromList);
+    // both hold: the deeper one, when one lies in the other
+    return a.startsWith(b) ? a : b.startsWith(a) ? b : "";
+  }
+
+  private static String commonStart(String a, String b) {
+    int i = 0;
+    while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) {
+      i++;
+    }
+    return a.substring(0, i);
+  }
+
+  private static String folderOf(String literal) {
+    return literal == null ? "" : literal.substring(0, literal.lastIndexOf('/') + 1);
   }
 
   /** How many keys the key list holds, or -1 without one. */
@@ -126,7 +234,16 @@ public final class KeyFilter implements Serializable {
         && ordered.isEmpty()
         && keyList == null
         && minSize == 0
-        && maxSize == Long.MAX_VALUE;
+        && maxSize == Long.MAX_VALUE
+        && !boundsModified();
+  }
+
+  /**
+   * Whether the source object {@code relativeKey} of {@code size} bytes, last modified at {@code
+   * lastModifiedMillis}, is selected.
+   */
+  public boolean accepts(String relativeKey, long size, long lastModifiedMillis) {
+    return acceptsModified(lastModifiedMillis) && accepts(relativeKey, size);
   }
 
   /** Whether the object {@code relativeKey} of {@code size} bytes is selected. */
@@ -134,7 +251,7 @@ public final class KeyFilter implements Serializable {
     return size >= minSize && size <= maxSize && accepts(relativeKey);
   }
 
-  /** Whether {@code relativeKey} is selected, whatever its object's size. */
+  /** Whether {@code relativeKey} is selected, whatever its object's size and age. */
   public boolean accepts(String relativeKey) {
     if (acceptsAll()) {
       return true;
