@@ -71,6 +71,11 @@ public final class ThrottledObjectStore extends ForwardingObjectStore {
     return new Paced(in, rates);
   }
 
+  /** {@code in}, read no faster than every one of {@code rates} allows. */
+  public static InputStream paced(InputStream in, List<Rate> rates) {
+    return new Paced(in, List.copyOf(rates));
+  }
+
   /** Multi-part uploads of the wrapped store, with each part's stream paced. */
   private final class ThrottledUploads implements MultipartUploads {
     private final MultipartUploads uploads;

@@ -255,6 +255,8 @@ public final class ReplicateCommand implements Callable<Integer> {
 
   @Mixin RunnerOptions runner;
 
+  @Mixin TransferOptions transfer;
+
   /**
    * The {@code --include} and {@code --exclude} globs as {@code +GLOB} and {@code -GLOB} rules, in
    * the order they were given on the command line.
@@ -390,14 +392,15 @@ public final class ReplicateCommand implements Callable<Integer> {
     ReplicationSpec spec =
         new ReplicationSpec(
                 locations.source(),
-                locations.destinations(),
+                locations.destinations().stream().map(transfer::applyTo).toList(),
                 chunkSize,
                 diff,
                 delete,
                 maxDelete,
                 transfers,
                 !noServerSideCopy)
-            .withKeys(locations.singleObject() ? locations.keys() : filter);
+            .withKeys(locations.singleObject() ? locations.keys() : filter)
+            .withBandwidth(transfer.bandwidth(runner.parallelism()));
     if (!filter.acceptsAll()) {
       System.out.println(describe(filter));
     }
