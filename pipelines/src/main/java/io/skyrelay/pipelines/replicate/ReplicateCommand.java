@@ -400,7 +400,7 @@ public final class ReplicateCommand implements Callable<Integer> {
                 transfers,
                 !noServerSideCopy)
             .withKeys(locations.singleObject() ? locations.keys() : filter)
-            .withBandwidth(transfer.bandwidth(runner.parallelism()));
+            .withBandwidth(transfer.bandwidth(runner));
     if (!filter.acceptsAll()) {
       System.out.println(describe(filter));
     }

@@ -4,6 +4,7 @@ import io.skyrelay.connectors.ObjectStoreProvider;
 import io.skyrelay.connectors.ObjectStores;
 import io.skyrelay.connectors.StoreSetting;
 import io.skyrelay.connectors.StoreSettings;
+import io.skyrelay.pipelines.common.RunnerOptions;
 import io.skyrelay.pipelines.common.Sizes;
 import io.skyrelay.transforms.replicate.BandwidthLimit;
 import io.skyrelay.transforms.replicate.StoreLocation;
@@ -131,9 +132,13 @@ public final class TransferOptions {
         destination.uri(), settings, destination.region(), destination.singleObject());
   }
 
-  /** The job's limit, for a job of {@code parallelism} workers. */
-  BandwidthLimit bandwidth(int parallelism) {
-    return BandwidthLimit.of(bwlimit, parallelism);
+  /**
+   * The job's limit on {@code runner}: in one JVM (embedded Flink, the DirectRunner) that JVM's
+   * bucket has the whole rate; on a cluster each TaskManager's has the share of the {@code
+   * --parallelism} copy subtasks it runs.
+   */
+  BandwidthLimit bandwidth(RunnerOptions runner) {
+    return BandwidthLimit.of(bwlimit, runner.embedded() ? 0 : runner.parallelism());
   }
 
   /**

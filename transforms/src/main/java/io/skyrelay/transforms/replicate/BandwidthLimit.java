@@ -27,14 +27,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * copies, whose bytes never pass through a worker, are not limited.
  *
  * <p>A JVM's bucket gets the share of the job's rate that its copy subtasks are of the job's
- * parallelism: on the embedded runner every subtask is in one JVM, which gets the whole rate; on a
- * cluster of two TaskManagers that run half the subtasks each, each gets half. Workers do not talk
- * to each other, so when only some TaskManagers still have work (the last large object) the job
- * runs below the limit, never above it.
+ * parallelism: on the embedded runner and the DirectRunner every subtask is in one JVM, which gets
+ * the whole rate (parallelism 0); on a cluster of two TaskManagers that run half the subtasks each,
+ * each gets half. Workers do not talk to each other, so when only some TaskManagers still have work
+ * (the last large object) the job runs below the limit, never above it.
  *
  * @param bytesPerSecond the job's rate; 0 for no limit
  * @param job identifies the job, so that its workers in one JVM find one bucket
- * @param parallelism subtasks of each copy step; 0 when unknown, when the JVM takes the whole rate
+ * @param parallelism subtasks of each copy step on a cluster; 0 when the whole job runs in one JVM,
+ *     which then takes the whole rate
  */
 public record BandwidthLimit(long bytesPerSecond, String job, int parallelism)
     implements Serializable {
