@@ -156,6 +156,11 @@ public final class ThrottledObjectStore extends ForwardingObjectStore {
       nanosPerByte = 1e9 / bytesPerSecond;
     }
 
+    /** The rate, in bytes per second. */
+    public synchronized double bytesPerSecond() {
+      return 1e9 / nanosPerByte;
+    }
+
     /** Reserves {@code n} bytes; returns how long the caller must wait, in nanoseconds. */
     synchronized long reserve(int n) {
       long now = System.nanoTime();
