@@ -71,6 +71,11 @@ public final class ThrottledObjectStore extends ForwardingObjectStore {
     return new Paced(in, rates);
   }
 
+  /** {@code in}, read no faster than every one of {@code rates} allows. */
+  public static InputStream paced(InputStream in, List<Rate> rates) {
+    return new Paced(in, List.copyOf(rates));
+  }
+
   /** Multi-part uploads of the wrapped store, with each part's stream paced. */
   private final class ThrottledUploads implements MultipartUploads {
     private final MultipartUploads uploads;
@@ -149,6 +154,11 @@ public final class ThrottledObjectStore extends ForwardingObjectStore {
         throw new IllegalArgumentException("a rate must be positive, got " + bytesPerSecond);
       }
       nanosPerByte = 1e9 / bytesPerSecond;
+    }
+
+    /** The rate, in bytes per second. */
+    public synchronized double bytesPerSecond() {
+      return 1e9 / nanosPerByte;
     }
 
     /** Reserves {@code n} bytes; returns how long the caller must wait, in nanoseconds. */

@@ -14,6 +14,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.batch.BlobBatch;
 import com.azure.storage.blob.batch.BlobBatchClient;
 import com.azure.storage.blob.batch.BlobBatchClientBuilder;
+import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobItemProperties;
@@ -120,6 +121,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
   private final AzureErrors errors;
   private final AzureCopies copies;
   private final AzureBlockUploads uploads;
+  private final AccessTier tier;
   private volatile BlobBatchClient batchClient;
   private volatile UserDelegationKey delegationKey;
 
@@ -133,17 +135,20 @@ public final class AzureBlobObjectStore implements ObjectStore {
    * @param auth the kind of credentials the client has
    * @param sasToken the SAS token the client uses, when {@code auth} is {@link Auth#SAS}
    * @param credentialHint where the credentials come from, for messages on refused requests
+   * @param tier the access tier of every blob written, or null for the account's default
    */
   AzureBlobObjectStore(
       StoreUri root,
       BlobContainerClient container,
       Auth auth,
       String sasToken,
-      String credentialHint) {
+      String credentialHint,
+      AccessTier tier) {
     this.root = root;
     this.container = container;
     this.auth = auth;
     this.sasToken = sasToken;
+    this.tier = tier;
     this.accountUrl = URI.create(container.getAccountUrl());
     this.errors = new AzureErrors(root, credentialHint, accountUrl);
     this.copies = new AzureCopies(this, retrier, errors);
@@ -152,6 +157,11 @@ public final class AzureBlobObjectStore implements ObjectStore {
 
   URI accountUrl() {
     return accountUrl;
+  }
+
+  /** The access tier of the blobs this store writes, or null for the account's default. */
+  AccessTier tier() {
+    return tier;
   }
 
   /** The largest source copied with one synchronous Copy Blob From URL request. */
@@ -368,6 +378,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
                         .setContentMd5(
                             options.md5() == null ? null : HexFormat.of().parseHex(options.md5()))
                         .setMetadata(metadata)
+                        .setTier(tier)
                         .setRequestConditions(createConditions(options)),
                     null,
                     Context.NONE)

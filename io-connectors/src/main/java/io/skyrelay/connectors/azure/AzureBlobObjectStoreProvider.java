@@ -5,6 +5,7 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
@@ -64,6 +65,8 @@ public final class AzureBlobObjectStoreProvider implements ObjectStoreProvider {
   /** One HTTP client for all stores of this JVM, so that they share connections. */
   private static volatile HttpClient sharedHttpClient;
 
+  static final List<String> TIERS = List.of("Hot", "Cool", "Cold", "Archive");
+
   private static final List<StoreSetting> SETTINGS =
       List.of(
           StoreSetting.string("endpoint", "blob endpoint URL; for Azurite http://127.0.0.1:10000")
@@ -72,7 +75,12 @@ public final class AzureBlobObjectStoreProvider implements ObjectStoreProvider {
               "connection-string", "connection string with an AccountKey or SharedAccessSignature"),
           StoreSetting.secret("account-key", "shared key (Base64) of the URI's storage account"),
           StoreSetting.secret(
-              "sas-token", "SAS with read, add, create, write, delete and list permissions"));
+              "sas-token", "SAS with read, add, create, write, delete and list permissions"),
+          StoreSetting.oneOf(
+              "access-tier",
+              AzureBlobObjectStoreProvider.TIERS,
+              "the account's default (Hot or Cool)",
+              "access tier of the blobs written"));
 
   @Override
   public String scheme() {
@@ -212,7 +220,13 @@ public final class AzureBlobObjectStoreProvider implements ObjectStoreProvider {
         container,
         auth,
         sasToken,
-        credentialHint);
+        credentialHint,
+        settings.get("access-tier").map(t -> AccessTier.fromString(tierName(t))).orElse(null));
+  }
+
+  /** Azure's spelling of an access tier ({@code Hot}), however the setting writes it. */
+  private static String tierName(String tier) {
+    return TIERS.stream().filter(t -> t.equalsIgnoreCase(tier.trim())).findFirst().orElse(tier);
   }
 
   private static HttpClient httpClient() {

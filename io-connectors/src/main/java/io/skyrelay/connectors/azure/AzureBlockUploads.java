@@ -235,6 +235,7 @@ final class AzureBlockUploads implements MultipartUploads {
                     new BlockBlobCommitBlockListOptions(ids)
                         .setHeaders(headers)
                         .setMetadata(metadata)
+                        .setTier(store.tier())
                         .setRequestConditions(AzureBlobObjectStore.createConditions(options)),
                     null,
                     Context.NONE)

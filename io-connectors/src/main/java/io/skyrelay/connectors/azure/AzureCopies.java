@@ -113,6 +113,7 @@ final class AzureCopies implements ServerSideCopy {
                           .copyFromUrlWithResponse(
                               new BlobCopyFromUrlOptions(url)
                                   .setMetadata(azureMetadata)
+                                  .setTier(store.tier())
                                   .setSourceRequestConditions(
                                       new RequestConditions()
                                           .setIfMatch(AzureBlobObjectStore.quote(condition))),
@@ -146,6 +147,7 @@ final class AzureCopies implements ServerSideCopy {
           target.beginCopy(
               new BlobBeginCopyOptions(url)
                   .setMetadata(azureMetadata)
+                  .setTier(store.tier())
                   .setSourceRequestConditions(
                       new BlobBeginCopySourceRequestConditions()
                           .setIfMatch(AzureBlobObjectStore.quote(condition)))

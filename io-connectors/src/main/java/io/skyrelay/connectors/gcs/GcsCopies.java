@@ -76,7 +76,8 @@ final class GcsCopies implements ServerSideCopy {
     if (extraMetadata != null) {
       metadata.putAll(extraMetadata);
     }
-    BlobInfo.Builder target = BlobInfo.newBuilder(store.blobId(targetKey));
+    BlobInfo.Builder target =
+        BlobInfo.newBuilder(store.blobId(targetKey)).setStorageClass(store.storageClass());
     if (srcInfo.contentType() != null) {
       target.setContentType(srcInfo.contentType());
     }

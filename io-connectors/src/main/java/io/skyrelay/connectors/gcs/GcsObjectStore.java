@@ -12,6 +12,7 @@ import com.google.cloud.storage.Storage.BlobSourceOption;
 import com.google.cloud.storage.Storage.BlobWriteOption;
 import com.google.cloud.storage.StorageBatch;
 import com.google.cloud.storage.StorageBatchResult;
+import com.google.cloud.storage.StorageClass;
 import com.google.cloud.storage.StorageException;
 import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.ByteRange;
@@ -85,6 +86,7 @@ public final class GcsObjectStore implements ObjectStore {
   private final Storage storage;
   private final String bucket;
   private final boolean ownsClient;
+  private final StorageClass storageClass;
   private final Retrier retrier;
   private final GcsErrors errors;
   private final GcsComposeUploads uploads;
@@ -110,6 +112,19 @@ public final class GcsObjectStore implements ObjectStore {
    */
   GcsObjectStore(
       Storage storage, String bucket, String credentialHint, boolean ownsClient, Retrier retrier) {
+    this(storage, bucket, credentialHint, ownsClient, retrier, null);
+  }
+
+  /**
+   * @param storageClass the storage class of every object written, or null for the bucket's default
+   */
+  GcsObjectStore(
+      Storage storage,
+      String bucket,
+      String credentialHint,
+      boolean ownsClient,
+      Retrier retrier,
+      StorageClass storageClass) {
     if (bucket == null || bucket.isEmpty()) {
       throw new IllegalArgumentException("bucket is required");
     }
@@ -117,9 +132,15 @@ public final class GcsObjectStore implements ObjectStore {
     this.bucket = bucket;
     this.ownsClient = ownsClient;
     this.retrier = retrier;
+    this.storageClass = storageClass;
     this.errors = new GcsErrors(bucket, credentialHint, this::host);
     this.uploads = new GcsComposeUploads(this, storage, bucket, retrier, errors);
     this.copies = new GcsCopies(this, storage, retrier, errors);
+  }
+
+  /** The storage class of the objects this store writes, or null for the bucket's default. */
+  StorageClass storageClass() {
+    return storageClass;
   }
 
   /** The translation of this bucket's client errors. */
@@ -407,7 +428,7 @@ public final class GcsObjectStore implements ObjectStore {
   }
 
   BlobInfo blobInfo(String key, PutOptions options) {
-    BlobInfo.Builder b = BlobInfo.newBuilder(blobId(key));
+    BlobInfo.Builder b = BlobInfo.newBuilder(blobId(key)).setStorageClass(storageClass);
     if (options.contentType() != null) {
       b.setContentType(options.contentType());
     }

@@ -1,10 +1,12 @@
 package io.skyrelay.connectors.gcs;
 
+import com.google.api.gax.rpc.FixedHeaderProvider;
 import com.google.auth.Credentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.HttpStorageOptions;
+import com.google.cloud.storage.StorageClass;
 import com.google.cloud.storage.StorageOptions;
 import io.skyrelay.connectors.AccessDeniedException;
 import io.skyrelay.connectors.InvalidStoreUriException;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,12 +37,16 @@ import java.util.Map;
  *       gcloud auth application-default login}, or the metadata server on Google Cloud).
  * </ul>
  *
- * <p>{@code project-id} sets the project billed for requester-pays buckets and quota.
+ * <p>{@code project-id} sets the project billed for quota, and with {@code requester-pays} for the
+ * requests to requester-pays buckets; {@code storage-class} is the class of every object written.
  */
 public final class GcsObjectStoreProvider implements ObjectStoreProvider {
 
   /** The project an emulator is told about when {@code project-id} is not set. */
   static final String EMULATOR_PROJECT = "skyrelay-emulator";
+
+  static final List<String> STORAGE_CLASSES =
+      List.of("STANDARD", "NEARLINE", "COLDLINE", "ARCHIVE");
 
   private static final List<StoreSetting> SETTINGS =
       List.of(
@@ -50,7 +57,18 @@ public final class GcsObjectStoreProvider implements ObjectStoreProvider {
               .withDefault("STORAGE_EMULATOR_HOST, else Google Cloud Storage"),
           StoreSetting.path("credentials-file", "service account key (JSON) to authenticate with")
               .withDefault("Application Default Credentials"),
-          StoreSetting.string("project-id", "project billed for requester-pays buckets and quota"));
+          StoreSetting.string(
+              "project-id", "project billed for requester-pays buckets (requester-pays) and quota"),
+          StoreSetting.bool(
+              "requester-pays",
+              "false",
+              "bill project-id for every request (x-goog-user-project), as requester-pays buckets"
+                  + " need"),
+          StoreSetting.oneOf(
+              "storage-class",
+              STORAGE_CLASSES,
+              "the bucket's default class",
+              "storage class of the objects written"));
 
   @Override
   public String scheme() {
@@ -70,7 +88,11 @@ public final class GcsObjectStoreProvider implements ObjectStoreProvider {
         uri.container(),
         client.credentialHint(),
         true,
-        Retrier.DEFAULT);
+        Retrier.DEFAULT,
+        settings
+            .get("storage-class")
+            .map(c -> StorageClass.valueOf(c.trim().toUpperCase(Locale.ROOT)))
+            .orElse(null));
   }
 
   /** Client options and what to tell the user when GCS refuses its credentials. */
@@ -80,6 +102,18 @@ public final class GcsObjectStoreProvider implements ObjectStoreProvider {
   static Client client(StoreSettings settings, Map<String, String> env) {
     HttpStorageOptions.Builder b = StorageOptions.http();
     settings.get("project-id").ifPresent(b::setProjectId);
+    if (settings.getBoolean("requester-pays", false)) {
+      String project =
+          settings
+              .get("project-id")
+              .orElseThrow(
+                  () ->
+                      new InvalidStoreUriException(
+                          "store setting requester-pays needs project-id: the project that pays"
+                              + " for the requests"));
+      // The header form of the JSON API's userProject parameter, on every request of the client.
+      b.setHeaderProvider(FixedHeaderProvider.create("x-goog-user-project", project));
+    }
     String endpoint =
         settings.get("endpoint").orElseGet(() -> blankToNull(env.get("STORAGE_EMULATOR_HOST")));
     if (endpoint != null) {

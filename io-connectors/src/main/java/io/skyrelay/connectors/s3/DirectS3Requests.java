@@ -26,18 +26,26 @@ final class DirectS3Requests implements S3Requests {
   private final SdkS3Requests sdk;
   private final Retrier retrier;
   private final S3Errors errors;
+  private final Map<String, String> writeHeaders;
 
   /**
    * @param wire a wire that {@linkplain S3Wire#handles handles} {@code bucket}
    * @param sdk sends the copies whose source bucket does not take direct requests
+   * @param writeHeaders headers of every PUT and CopyObject (storage class, encryption, ACL)
    */
   DirectS3Requests(
-      String bucket, S3Wire wire, SdkS3Requests sdk, Retrier retrier, S3Errors errors) {
+      String bucket,
+      S3Wire wire,
+      SdkS3Requests sdk,
+      Retrier retrier,
+      S3Errors errors,
+      Map<String, String> writeHeaders) {
     this.bucket = bucket;
     this.wire = wire;
     this.sdk = sdk;
     this.retrier = retrier;
     this.errors = errors;
+    this.writeHeaders = writeHeaders;
   }
 
   @Override
@@ -111,7 +119,8 @@ final class DirectS3Requests implements S3Requests {
               options.contentType(),
               options.metadata(),
               contentMd5,
-              options.ifNoneMatch());
+              options.ifNoneMatch(),
+              writeHeaders);
       return new WriteResult(key, length, unquote(etag));
     } catch (SdkException e) {
       throw errors.translate(e, "writing", key);
@@ -155,7 +164,8 @@ final class DirectS3Requests implements S3Requests {
                     targetKey,
                     ifMatch == null ? null : quote(ifMatch),
                     replaceMetadata,
-                    contentType),
+                    contentType,
+                    writeHeaders),
             e ->
                 errors.translate(
                     e, "copying s3://" + sourceBucket + "/" + sourceKey + " to", targetKey)));

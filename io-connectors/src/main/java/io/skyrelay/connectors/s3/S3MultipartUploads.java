@@ -18,6 +18,7 @@ import io.skyrelay.connectors.WriteResult;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -42,14 +43,24 @@ final class S3MultipartUploads implements MultipartUploads {
   private final S3Client s3;
   private final Retrier retrier;
   private final S3Errors errors;
+  private final Map<String, String> writeHeaders;
 
+  /**
+   * @param writeHeaders headers of every CreateMultipartUpload (storage class, encryption, ACL)
+   */
   S3MultipartUploads(
-      S3ObjectStore store, String bucket, S3Client s3, Retrier retrier, S3Errors errors) {
+      S3ObjectStore store,
+      String bucket,
+      S3Client s3,
+      Retrier retrier,
+      S3Errors errors,
+      Map<String, String> writeHeaders) {
     this.store = store;
     this.bucket = bucket;
     this.s3 = s3;
     this.retrier = retrier;
     this.errors = errors;
+    this.writeHeaders = writeHeaders;
   }
 
   @Override
@@ -69,6 +80,9 @@ final class S3MultipartUploads implements MultipartUploads {
                       b.bucket(bucket).key(key).metadata(options.metadata());
                       if (options.contentType() != null) {
                         b.contentType(options.contentType());
+                      }
+                      if (!writeHeaders.isEmpty()) {
+                        b.overrideConfiguration(o -> writeHeaders.forEach(o::putHeader));
                       }
                     }),
             e -> errors.translate(e, "starting a multipart upload of", key));

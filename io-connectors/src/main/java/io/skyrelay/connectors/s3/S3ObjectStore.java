@@ -53,13 +53,14 @@ public final class S3ObjectStore implements ObjectStore {
   private final S3Requests requests;
   private final S3MultipartUploads uploads;
   private final S3Copies copies;
+  private final S3WriteSettings writes;
 
   /**
    * @param endpointIdentity endpoint and credential identity; two stores with the same identity can
    *     copy between each other server-side
    */
   public S3ObjectStore(String bucket, S3Client s3, String endpointIdentity, boolean ownsClient) {
-    this(bucket, s3, endpointIdentity, ownsClient, null, null);
+    this(bucket, s3, endpointIdentity, ownsClient, null, null, S3WriteSettings.NONE);
   }
 
   /**
@@ -67,6 +68,7 @@ public final class S3ObjectStore implements ObjectStore {
    *     through {@code s3}
    * @param httpClient closed with this store when it owns its client (the one {@code s3} and {@code
    *     wire} share), or null
+   * @param writes headers of every write, and whether the requester pays
    */
   S3ObjectStore(
       String bucket,
@@ -74,19 +76,21 @@ public final class S3ObjectStore implements ObjectStore {
       String endpointIdentity,
       boolean ownsClient,
       S3Wire wire,
-      AutoCloseable httpClient) {
+      AutoCloseable httpClient,
+      S3WriteSettings writes) {
     this.bucket = bucket;
     this.s3 = s3;
     this.endpointIdentity = endpointIdentity;
     this.ownsClient = ownsClient;
     this.httpClient = httpClient;
     this.errors = new S3Errors(bucket);
-    SdkS3Requests sdk = new SdkS3Requests(bucket, s3, retrier, errors);
+    this.writes = writes;
+    SdkS3Requests sdk = new SdkS3Requests(bucket, s3, retrier, errors, writes.writeHeaders());
     this.requests =
         wire != null && wire.handles(bucket)
-            ? new DirectS3Requests(bucket, wire, sdk, retrier, errors)
+            ? new DirectS3Requests(bucket, wire, sdk, retrier, errors, writes.writeHeaders())
             : sdk;
-    this.uploads = new S3MultipartUploads(this, bucket, s3, retrier, errors);
+    this.uploads = new S3MultipartUploads(this, bucket, s3, retrier, errors, writes.writeHeaders());
     this.copies = new S3Copies(this, requests);
   }
 
@@ -142,7 +146,7 @@ public final class S3ObjectStore implements ObjectStore {
               o.size(),
               etag,
               o.lastModified(),
-              md5Of(etag),
+              writes.etagsAreNotMd5() ? null : md5Of(etag),
               null,
               Map.of(),
               o.storageClassAsString()));

@@ -51,6 +51,9 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  *       objects go straight through the SDK's HTTP client and signer (see {@link S3Wire}); false
  *       sends them through the SDK client's full request pipeline. Ignored when {@code
  *       sign-payload} is true.
+ *   <li>{@code storage-class}, {@code server-side-encryption} (with {@code sse-kms-key-id}), {@code
+ *       acl}: sent with every write ({@link S3WriteSettings}); {@code requester-pays}: sent with
+ *       every request
  * </ul>
  */
 public final class S3ObjectStoreProvider implements ObjectStoreProvider {
@@ -81,7 +84,29 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
               "direct-requests",
               "true",
               "send single-object requests through the signer and HTTP client, not the SDK"
-                  + " pipeline"));
+                  + " pipeline"),
+          StoreSetting.oneOf(
+              "storage-class",
+              S3WriteSettings.STORAGE_CLASSES,
+              "the bucket's default (STANDARD)",
+              "storage class of the objects written"),
+          StoreSetting.oneOf(
+              "server-side-encryption",
+              S3WriteSettings.ENCRYPTIONS,
+              "the bucket's default encryption",
+              "encrypt the objects written with S3-managed keys (AES256) or KMS keys (aws:kms)"),
+          StoreSetting.string(
+                  "sse-kms-key-id", "KMS key (ID, ARN or alias) of server-side-encryption aws:kms")
+              .withDefault("the account's AWS managed key"),
+          StoreSetting.oneOf(
+              "acl",
+              S3WriteSettings.ACLS,
+              "none: the bucket's object ownership decides",
+              "canned ACL of the objects written"),
+          StoreSetting.bool(
+              "requester-pays",
+              "false",
+              "read and write a requester-pays bucket, accepting its charges (x-amz-request-payer)"));
 
   @Override
   public String scheme() {
@@ -166,7 +191,14 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
     b.httpClient(http);
     // Retries of throttled and failed calls are done by the connector's Retrier, once, with
     // jitter; SDK retries on top of them would multiply the attempts.
-    b.overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()));
+    S3WriteSettings writes = S3WriteSettings.of(settings, uri);
+    b.overrideConfiguration(
+        o -> {
+          o.retryPolicy(RetryPolicy.none());
+          if (writes.requesterPays()) {
+            o.putHeader("x-amz-request-payer", "requester");
+          }
+        });
     // S3-compatible stores differ in their support of the newer flexible checksums; end-to-end
     // verification is done by the replication job, so only send checksums where S3 requires them.
     b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
@@ -179,10 +211,17 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
     boolean pathStyle = settings.getBoolean("path-style", endpoint.isPresent());
     S3Wire wire =
         !signPayload && settings.getBoolean("direct-requests", true)
-            ? new S3Wire(http, credentials, region, endpoint.orElse(null), pathStyle)
+            ? new S3Wire(
+                http, credentials, region, endpoint.orElse(null), pathStyle, writes.requesterPays())
             : null;
     return new S3ObjectStore(
-        uri.container(), b.build(), endpoint.orElse("aws") + "|" + identity, true, wire, http);
+        uri.container(),
+        b.build(),
+        endpoint.orElse("aws") + "|" + identity,
+        true,
+        wire,
+        http,
+        writes);
   }
 
   /** The region found without a setting, by whether the endpoint is custom; once per JVM. */

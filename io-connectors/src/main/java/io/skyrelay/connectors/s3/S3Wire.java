@@ -67,6 +67,7 @@ final class S3Wire {
   private final Region region;
   private final String endpointOverride;
   private final boolean pathStyle;
+  private final boolean requesterPays;
   private final AwsV4HttpSigner signer = new UnsignedPayloadAuthScheme().signer();
   private final Map<String, URI> bucketUrls = new ConcurrentHashMap<>();
 
@@ -75,12 +76,14 @@ final class S3Wire {
       IdentityProvider<? extends AwsCredentialsIdentity> credentials,
       Region region,
       String endpointOverride,
-      boolean pathStyle) {
+      boolean pathStyle,
+      boolean requesterPays) {
     this.http = http;
     this.credentials = credentials;
     this.region = region;
     this.endpointOverride = endpointOverride;
     this.pathStyle = pathStyle;
+    this.requesterPays = requesterPays;
   }
 
   /**
@@ -190,7 +193,7 @@ final class S3Wire {
     return new Response(resp.httpResponse(), InputStream.nullInputStream());
   }
 
-  /** Returns the ETag as the store sent it. */
+  /** Returns the ETag as the store sent it; {@code writeHeaders} go with the request. */
   String put(
       String bucket,
       String key,
@@ -199,7 +202,8 @@ final class S3Wire {
       String contentType,
       Map<String, String> metadata,
       String contentMd5Base64,
-      boolean ifNoneMatch) {
+      boolean ifNoneMatch,
+      Map<String, String> writeHeaders) {
     SdkHttpFullRequest.Builder r = request(SdkHttpMethod.PUT, bucket, key);
     r.putHeader("Content-Length", Long.toString(length));
     r.putHeader("Content-Type", contentType == null ? "application/octet-stream" : contentType);
@@ -210,6 +214,7 @@ final class S3Wire {
     if (ifNoneMatch) {
       r.putHeader("If-None-Match", "*");
     }
+    writeHeaders.forEach(r::putHeader);
     InputStream exact = new ExactLength(content, length);
     HttpExecuteResponse resp = execute(r, () -> exact, true);
     return resp.httpResponse().firstMatchingHeader("ETag").orElse(null);
@@ -221,7 +226,8 @@ final class S3Wire {
 
   /**
    * CopyObject; returns the new object's ETag as the store sent it. {@code replaceMetadata} null
-   * copies the source's metadata and content type.
+   * copies the source's metadata and content type; {@code writeHeaders} (storage class, encryption,
+   * ACL) are the target's own.
    */
   String copy(
       String sourceBucket,
@@ -230,8 +236,10 @@ final class S3Wire {
       String key,
       String ifMatch,
       Map<String, String> replaceMetadata,
-      String contentType) {
+      String contentType,
+      Map<String, String> writeHeaders) {
     SdkHttpFullRequest.Builder r = request(SdkHttpMethod.PUT, bucket, key);
+    writeHeaders.forEach(r::putHeader);
     r.putHeader(
         "x-amz-copy-source",
         SdkHttpUtils.urlEncodeIgnoreSlashes(sourceBucket)
@@ -295,11 +303,16 @@ final class S3Wire {
 
   private SdkHttpFullRequest.Builder request(SdkHttpMethod method, String bucket, String key) {
     URI base = bucketUrl(bucket);
-    return SdkHttpFullRequest.builder()
-        .method(method)
-        .uri(base)
-        .encodedPath(base.getRawPath() + "/" + SdkHttpUtils.urlEncodeIgnoreSlashes(key))
-        .putHeader("User-Agent", USER_AGENT);
+    SdkHttpFullRequest.Builder r =
+        SdkHttpFullRequest.builder()
+            .method(method)
+            .uri(base)
+            .encodedPath(base.getRawPath() + "/" + SdkHttpUtils.urlEncodeIgnoreSlashes(key))
+            .putHeader("User-Agent", USER_AGENT);
+    if (requesterPays) {
+      r.putHeader("x-amz-request-payer", "requester");
+    }
+    return r;
   }
 
   /**

@@ -28,12 +28,22 @@ final class SdkS3Requests implements S3Requests {
   private final S3Client s3;
   private final Retrier retrier;
   private final S3Errors errors;
+  private final Map<String, String> writeHeaders;
 
-  SdkS3Requests(String bucket, S3Client s3, Retrier retrier, S3Errors errors) {
+  /**
+   * @param writeHeaders headers of every PUT and CopyObject (storage class, encryption, ACL)
+   */
+  SdkS3Requests(
+      String bucket,
+      S3Client s3,
+      Retrier retrier,
+      S3Errors errors,
+      Map<String, String> writeHeaders) {
     this.bucket = bucket;
     this.s3 = s3;
     this.retrier = retrier;
     this.errors = errors;
+    this.writeHeaders = writeHeaders;
   }
 
   @Override
@@ -113,6 +123,9 @@ final class SdkS3Requests implements S3Requests {
                   // checked by the server: a body that differs is refused and nothing is written
                   b.contentMD5(contentMd5);
                 }
+                if (!writeHeaders.isEmpty()) {
+                  b.overrideConfiguration(o -> writeHeaders.forEach(o::putHeader));
+                }
               },
               RequestBody.fromInputStream(content, length));
       return new WriteResult(key, length, unquote(r.eTag()));
@@ -160,6 +173,9 @@ final class SdkS3Requests implements S3Requests {
                             if (contentType != null) {
                               b.contentType(contentType);
                             }
+                          }
+                          if (!writeHeaders.isEmpty()) {
+                            b.overrideConfiguration(o -> writeHeaders.forEach(o::putHeader));
                           }
                         })
                     .copyObjectResult()

@@ -116,6 +116,11 @@ public final class RunnerOptions {
     return flinkMaster.equals("[auto]");
   }
 
+  /** The workers of each step of the job ({@code --parallelism}). */
+  public int parallelism() {
+    return parallelism;
+  }
+
   boolean isFlink() {
     return runner.toLowerCase(Locale.ROOT).startsWith("flink");
   }

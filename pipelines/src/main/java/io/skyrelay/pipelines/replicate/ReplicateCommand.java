@@ -213,6 +213,8 @@ public final class ReplicateCommand implements Callable<Integer> {
 
   @Mixin LogOptions logs;
 
+  @Mixin TransferOptions transfer;
+
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(ReplicateCommand.class);
 
@@ -281,14 +283,15 @@ public final class ReplicateCommand implements Callable<Integer> {
     ReplicationSpec spec =
         new ReplicationSpec(
                 locations.source(),
-                locations.destinations(),
+                locations.destinations().stream().map(transfer::applyTo).toList(),
                 chunkSize,
                 diff,
                 delete,
                 maxDelete,
                 transfers,
                 !noServerSideCopy)
-            .withKeys(locations.singleObject() ? locations.keys() : filter);
+            .withKeys(locations.singleObject() ? locations.keys() : filter)
+            .withBandwidth(transfer.bandwidth(runner));
     if (!filter.acceptsAll()) {
       System.out.println(filters.describe(filter));
     }

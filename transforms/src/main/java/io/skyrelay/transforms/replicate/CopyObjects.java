@@ -146,7 +146,7 @@ public final class CopyObjects
 
     @Override
     void open() {
-      stores = new OpenStores(spec);
+      stores = new OpenStores(spec, "CopyWhole", this);
     }
 
     @Override
@@ -302,7 +302,7 @@ public final class CopyObjects
 
     @Override
     void open() {
-      stores = new OpenStores(spec);
+      stores = new OpenStores(spec, "CopyChunk", this);
     }
 
     @Override

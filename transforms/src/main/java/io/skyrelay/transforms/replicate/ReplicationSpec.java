@@ -20,6 +20,8 @@ import java.util.List;
  *     are left alone at both ends
  * @param views how workers see the stores they read, hop by hop ({@link StoreViews#PLAIN}: as they
  *     are)
+ * @param bandwidth the job's limit on the bytes its workers send ({@link BandwidthLimit#NONE}:
+ *     none)
  */
 public record ReplicationSpec(
     StoreLocation source,
@@ -32,7 +34,8 @@ public record ReplicationSpec(
     boolean serverSideCopy,
     Routing routing,
     KeyFilter keys,
-    StoreViews views)
+    StoreViews views,
+    BandwidthLimit bandwidth)
     implements Serializable {
 
   public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
@@ -58,7 +61,8 @@ public record ReplicationSpec(
         serverSideCopy,
         Routing.direct(),
         KeyFilter.all(),
-        StoreViews.PLAIN);
+        StoreViews.PLAIN,
+        BandwidthLimit.NONE);
   }
 
   public ReplicationSpec {
@@ -71,6 +75,9 @@ public record ReplicationSpec(
     }
     if (views == null) {
       views = StoreViews.PLAIN;
+    }
+    if (bandwidth == null) {
+      bandwidth = BandwidthLimit.NONE;
     }
     if (destinations.isEmpty()) {
       throw new IllegalArgumentException("at least one destination is required");
@@ -85,6 +92,23 @@ public record ReplicationSpec(
 
   public ReplicationSpec withRouting(Routing routing) {
     return with(routing, keys, views);
+  }
+
+  /** This job with its workers sending at most {@code limit} bytes per second between them. */
+  public ReplicationSpec withBandwidth(BandwidthLimit limit) {
+    return new ReplicationSpec(
+        source,
+        destinations,
+        chunkSize,
+        diffMode,
+        delete,
+        maxDelete,
+        threads,
+        serverSideCopy,
+        routing,
+        keys,
+        views,
+        limit);
   }
 
   /** This job limited to the keys {@code keys} accepts. */
@@ -109,7 +133,8 @@ public record ReplicationSpec(
         serverSideCopy,
         routing,
         keys,
-        views);
+        views,
+        bandwidth);
   }
 
   public StoreLocation destination(int index) {

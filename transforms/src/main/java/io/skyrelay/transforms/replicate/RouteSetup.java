@@ -108,7 +108,8 @@ public record RouteSetup(
         serverSide,
         routing,
         spec.keys(),
-        views);
+        views,
+        spec.bandwidth());
   }
 
   /** Link speeds between every pair of the job's region labels, and each region's egress cap. */
