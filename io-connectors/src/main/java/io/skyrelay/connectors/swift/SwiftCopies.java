@@ -58,7 +58,8 @@ final class SwiftCopies implements ServerSideCopy {
                     if (ifMatch != null) {
                       b.header("If-Match", "\"" + ifMatch + "\"");
                     }
-                    extraMetadata.forEach((k, v) -> b.header("X-Object-Meta-" + k, v));
+                    extraMetadata.forEach(
+                        (k, v) -> b.header("X-Object-Meta-" + k, SwiftObjectStore.headerValue(v)));
                   },
                   true,
                   true);

@@ -35,6 +35,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -300,7 +301,7 @@ public final class SwiftObjectStore implements ObjectStore {
             (name, values) -> {
               String n = name.toLowerCase(Locale.ROOT);
               if (n.startsWith(META) && !values.isEmpty()) {
-                metadata.put(n.substring(META.length()), values.get(0));
+                metadata.put(n.substring(META.length()), fromHeaderValue(values.get(0)));
               }
             });
     Instant modified =
@@ -323,6 +324,36 @@ public final class SwiftObjectStore implements ObjectStore {
         h.firstValue("Content-Type").orElse(null),
         metadata,
         null);
+  }
+
+  /**
+   * A metadata value as a header carries it: ASCII as it is, anything else as an RFC 2047 encoded
+   * word ({@code =?UTF-8?B?...?=}), since the HTTP client sends header values as ASCII only.
+   */
+  static String headerValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c > 126 || (c < 32 && c != '\t')) {
+        return "=?UTF-8?B?"
+            + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))
+            + "?=";
+      }
+    }
+    return value;
+  }
+
+  /** The inverse of {@link #headerValue}. */
+  static String fromHeaderValue(String header) {
+    if (header.startsWith("=?UTF-8?B?") && header.endsWith("?=") && header.length() >= 12) {
+      try {
+        return new String(
+            Base64.getDecoder().decode(header.substring(10, header.length() - 2)),
+            StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException notBase64) {
+        return header;
+      }
+    }
+    return header;
   }
 
   private static Instant parseTimestamp(String t) {
@@ -433,7 +464,7 @@ public final class SwiftObjectStore implements ObjectStore {
     if (options.contentType() != null) {
       b.header("Content-Type", options.contentType());
     }
-    options.metadata().forEach((k, v) -> b.header("X-Object-Meta-" + k, v));
+    options.metadata().forEach((k, v) -> b.header("X-Object-Meta-" + k, headerValue(v)));
     if (options.ifNoneMatch()) {
       b.header("If-None-Match", "*");
     }

@@ -168,6 +168,15 @@ class SwiftConformanceTest extends ObjectStoreConformanceTest {
   }
 
   @Test
+  void metadataValuesBeyondAsciiRoundTrip() {
+    String key = base + "unicode-meta";
+    Map<String, String> md = Map.of("city", "Z\u00fcrich", "note", "caf\u00e9 \u2615");
+    byte[] data = {1};
+    store.put(key, new ByteArrayInputStream(data), 1, PutOptions.of("text/plain", md));
+    assertEquals(md, store.head(key).metadata());
+  }
+
+  @Test
   void aTokenSwiftForgotIsRenewed() throws IOException {
     String key = base + "token";
     put(key, new byte[] {1, 2, 3});
