@@ -317,7 +317,17 @@ final class SwiftLargeObjects implements MultipartUploads {
       throw new StoreException("writing " + store.uri(key) + ": " + cause, cause);
     } finally {
       if (!done) {
-        futures.forEach(f -> f.cancel(true));
+        // Let segments in flight finish (or fail) so that the abort sees and removes them all.
+        for (Future<CompletedPart> f : futures) {
+          try {
+            f.get();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          } catch (ExecutionException | RuntimeException ignored) {
+            // reported above, or not the first failure
+          }
+        }
         abort(upload);
       }
     }
