@@ -592,7 +592,7 @@ public final class SwiftObjectStore implements ObjectStore {
   }
 
   /** The bulk middleware's keys-per-request limit, from {@code /info}; 0 when it is absent. */
-  private int bulkDeleteLimit() {
+  int bulkDeleteLimit() {
     Integer known = bulkDeleteLimit;
     if (known != null) {
       return known;

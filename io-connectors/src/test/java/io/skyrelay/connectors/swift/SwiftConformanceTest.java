@@ -177,6 +177,11 @@ class SwiftConformanceTest extends ObjectStoreConformanceTest {
   }
 
   @Test
+  void batchDeletesGoThroughTheBulkMiddlewareTheServerAnnounces() {
+    assertEquals(1000, ((SwiftObjectStore) store).bulkDeleteLimit());
+  }
+
+  @Test
   void aTokenSwiftForgotIsRenewed() throws IOException {
     String key = base + "token";
     put(key, new byte[] {1, 2, 3});
