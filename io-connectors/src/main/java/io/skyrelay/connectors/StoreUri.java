@@ -8,10 +8,12 @@ import java.util.Locale;
 
 /**
  * A parsed store location: {@code s3://bucket/prefix}, {@code gs://bucket/prefix}, {@code
- * az://account/container/prefix} or {@code file:///absolute/path}.
+ * az://account/container/prefix}, {@code swift://account/container/prefix} or {@code
+ * file:///absolute/path}.
  *
- * @param scheme {@code s3}, {@code gs}, {@code az} or {@code file}
- * @param account the Azure storage account; {@code null} for other schemes
+ * @param scheme {@code s3}, {@code gs}, {@code az}, {@code swift} or {@code file}
+ * @param account the Azure storage account, or the Swift account ({@code AUTH_test}); {@code null}
+ *     for other schemes
  * @param container the bucket, the Azure container, or for {@code file} the absolute root directory
  * @param prefix the key prefix inside the container (no leading slash; may be empty)
  */
@@ -20,7 +22,7 @@ public record StoreUri(String scheme, String account, String container, String p
 
   private static final String EXAMPLES =
       "expected one of s3://bucket/prefix, gs://bucket/prefix, az://account/container/prefix,"
-          + " file:///absolute/path";
+          + " swift://account/container/prefix, file:///absolute/path";
 
   public StoreUri {
     prefix = prefix == null ? "" : prefix;
@@ -76,6 +78,22 @@ public record StoreUri(String scheme, String account, String container, String p
         }
         return new StoreUri(scheme, parts[0], parts[1], parts.length == 3 ? parts[2] : "");
       }
+      case "swift" -> {
+        String[] parts = rest.split("/", 3);
+        if (parts.length < 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+          throw new InvalidStoreUriException(
+              "'"
+                  + text
+                  + "': Swift locations need an account and a container;"
+                  + " expected swift://account/container/prefix (the account as in the storage"
+                  + " URL, such as AUTH_test)");
+        }
+        if (parts[1].getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 256) {
+          throw new InvalidStoreUriException(
+              "'" + text + "': a Swift container name has at most 256 bytes");
+        }
+        return new StoreUri(scheme, parts[0], parts[1], parts.length == 3 ? parts[2] : "");
+      }
       case "file" -> {
         try {
           URI uri = new URI(text.replace(" ", "%20"));
@@ -109,7 +127,8 @@ public record StoreUri(String scheme, String account, String container, String p
   @Override
   public String toString() {
     return switch (scheme) {
-      case "az" -> "az://" + account + "/" + container + (prefix.isEmpty() ? "" : "/" + prefix);
+      case "az", "swift" ->
+          scheme + "://" + account + "/" + container + (prefix.isEmpty() ? "" : "/" + prefix);
       case "file" -> "file://" + container + (prefix.isEmpty() ? "" : "/" + prefix);
       default -> scheme + "://" + container + (prefix.isEmpty() ? "" : "/" + prefix);
     };

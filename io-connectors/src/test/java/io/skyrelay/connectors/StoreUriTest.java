@@ -23,6 +23,19 @@ class StoreUriTest {
   }
 
   @Test
+  void parsesSwiftLocationsWithTheirAccount() {
+    assertEquals(
+        new StoreUri("swift", "AUTH_test", "Photos_2024", "p/q"),
+        StoreUri.parse("swift://AUTH_test/Photos_2024/p/q"));
+    assertEquals("swift://AUTH_test/c/p", StoreUri.parse("swift://AUTH_test/c/p").toString());
+    InvalidStoreUriException noContainer =
+        assertThrows(InvalidStoreUriException.class, () -> StoreUri.parse("swift://AUTH_test"));
+    assertTrue(
+        noContainer.getMessage().contains("swift://account/container/prefix"),
+        noContainer.getMessage());
+  }
+
+  @Test
   void malformedUrisSayWhatIsExpected() {
     InvalidStoreUriException noScheme =
         assertThrows(InvalidStoreUriException.class, () -> StoreUri.parse("my-bucket/path"));
