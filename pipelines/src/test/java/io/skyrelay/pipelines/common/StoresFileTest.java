@@ -61,9 +61,10 @@ class StoresFileTest {
     assertTrue(misspelt.contains("did you mean 'endpoint'?"), misspelt);
     assertTrue(
         misspelt.contains(
-            "known keys: uri, region, access-key-id, direct-requests, endpoint, max-connections,"
-                + " path-style, profile, region-name, secret-access-key, session-token,"
-                + " sign-payload"),
+            "known keys: uri, region, access-key-id, acl, direct-requests, endpoint,"
+                + " max-connections, path-style, profile, region-name, requester-pays,"
+                + " secret-access-key, server-side-encryption, session-token, sign-payload,"
+                + " sse-kms-key-id, storage-class"),
         misspelt);
 
     // a key of another store is not one of this store's
