@@ -1037,24 +1037,8 @@ public final class Namespace {
     }
   }
 
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
   /** Runs {@code work} in one transaction, committed when it returns. */
-  private <T> T tx(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new NamespaceException("namespace database: " + e.getMessage(), e);
-    }
+  private <T> T tx(Transactions.Work<T> work) {
+    return Transactions.run(dataSource, work);
   }
 }

@@ -1,6 +1,5 @@
 package io.skyrelay.gateway.namespace;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -266,23 +265,8 @@ public final class PulledCopies {
     s.setTimestamp(i, at == null ? null : Timestamp.from(at));
   }
 
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> T tx(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new NamespaceException("namespace database: " + e.getMessage(), e);
-    }
+  /** Runs {@code work} in one transaction, committed when it returns. */
+  private <T> T tx(Transactions.Work<T> work) {
+    return Transactions.run(dataSource, work);
   }
 }
