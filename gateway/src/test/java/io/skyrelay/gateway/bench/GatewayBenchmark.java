@@ -61,14 +61,14 @@ public final class GatewayBenchmark {
       GatewayConfig config =
           new GatewayConfig(
               work.resolve("namespace").toString(),
-              List.of(new RegionConfig("bench:a", "127.0.0.1", 0, "s3://regions/a", settings)),
+              List.of(new RegionConfig("local:bench", "127.0.0.1", 0, "s3://regions/a", settings)),
               List.of(new BucketConfig("viagw", "replicate-all")),
               "replicate-all",
               List.of(key));
       try (Gateway gateway = Gateway.start(config);
           S3Client direct =
               client(s3.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
-          S3Client viaGateway = client(gateway.endpoint("bench:a"), key.id(), key.secret())) {
+          S3Client viaGateway = client(gateway.endpoint("local:bench"), key.id(), key.secret())) {
         Target[] targets = {
           new Target("S3Proxy directly", direct, "direct"),
           new Target("through the gateway", viaGateway, "viagw")
