@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.gaul.s3proxy.blobstore.S3Exceptions;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -105,18 +104,7 @@ final class ArchiveReadThrough {
           tiers.restorer().restoring(request.bucket(), request.key(), region, info, v.etag(), body);
     }
     ServedFrom.tell(servedFrom(tier));
-    GetObjectResponse.Builder r =
-        GetObjectResponse.builder()
-            .contentType(v.contentType())
-            .eTag(quote(v.etag()))
-            .lastModified(v.createdAt())
-            .metadata(v.metadata())
-            .acceptRanges("bytes")
-            .contentLength(range == null ? v.size() : range.length());
-    if (range != null) {
-      r.contentRange("bytes " + range.first() + "-" + range.last() + "/" + v.size());
-    }
-    return new ResponseInputStream<>(r.build(), AbortableInputStream.create(body));
+    return VirtualBucketStore.response(v, range, body);
   }
 
   ListObjectsV2Response list(ArchiveTier tier, ListObjectsV2Request request) {
@@ -201,6 +189,6 @@ final class ArchiveReadThrough {
   }
 
   private static String quote(String etag) {
-    return etag == null ? null : "\"" + etag + "\"";
+    return VirtualBucketStore.quote(etag);
   }
 }

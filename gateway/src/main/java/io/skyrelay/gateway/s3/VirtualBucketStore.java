@@ -486,6 +486,12 @@ public final class VirtualBucketStore implements BlobStore {
     }
     InputStream body = served.body();
     ServedFrom.tell(served.region());
+    return response(v, range, body);
+  }
+
+  /** A GET's answer: {@code v}'s headers, {@code range} of its bytes (or all), and the body. */
+  static ResponseInputStream<GetObjectResponse> response(
+      ObjectVersion v, ByteRange range, InputStream body) {
     GetObjectResponse.Builder r =
         GetObjectResponse.builder()
             .contentType(v.contentType())
@@ -995,7 +1001,7 @@ public final class VirtualBucketStore implements BlobStore {
     }
   }
 
-  private static String quote(String etag) {
+  static String quote(String etag) {
     return etag == null ? null : "\"" + etag + "\"";
   }
 
