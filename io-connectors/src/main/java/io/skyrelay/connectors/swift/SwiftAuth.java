@@ -12,10 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Swift's v1.0 authentication (tempauth, swauth, and Keystone deployments that keep the v1.0
- * endpoint): a GET of the auth URL with {@code X-Auth-User} and {@code X-Auth-Key} answers with the
- * storage URL and a token. The token is kept until it is near its {@code X-Auth-Token-Expires}, or
- * until a request is refused with 401, and then fetched again.
+ * A Swift token and storage URL, from Swift's v1.0 authentication (tempauth, swauth, and Keystone
+ * deployments that keep the v1.0 endpoint: a GET of the auth URL with {@code X-Auth-User} and
+ * {@code X-Auth-Key} answers with the storage URL and a token) or from Keystone v3 ({@link
+ * SwiftKeystone}). The token is kept until it is near the expiry the server announced, or until a
+ * request is refused with 401, and then fetched again.
  */
 final class SwiftAuth {
 
@@ -36,6 +37,7 @@ final class SwiftAuth {
   private final String user;
   private final String key;
   private final String account;
+  private final SwiftKeystone keystone;
   private Session session;
 
   /**
@@ -48,7 +50,18 @@ final class SwiftAuth {
     this.user = user;
     this.key = key;
     this.account = account;
+    this.keystone = null;
     Redactor.registerSecret(key);
+  }
+
+  /** Keystone v3 authentication; the catalog's storage URL gets {@code account} as above. */
+  SwiftAuth(HttpClient http, SwiftKeystone keystone, String account) {
+    this.http = http;
+    this.authUrl = keystone.authUrl();
+    this.user = keystone.user();
+    this.key = keystone.password();
+    this.account = account;
+    this.keystone = keystone;
   }
 
   /** The current session, authenticating first when there is none or it is about to expire. */
@@ -72,6 +85,10 @@ final class SwiftAuth {
   }
 
   private Session authenticate() {
+    if (keystone != null) {
+      Session s = keystone.authenticate(http);
+      return new Session(withAccount(s.storageUrl()), s.token(), s.expires());
+    }
     HttpRequest request =
         HttpRequest.newBuilder(authUrl)
             .timeout(Duration.ofSeconds(60))
