@@ -193,8 +193,10 @@ final class SwiftLargeObjects implements MultipartUploads {
 
   @Override
   public WriteResult complete(UploadHandle upload, List<CompletedPart> parts) {
+    List<String> replaced = store.replacedSegments(upload.key(), upload.options());
     WriteResult w = writeManifest(upload, parts);
     deleteSegmentObject(pendingName(upload.key(), upload.uploadId()));
+    store.deleteSegments(replaced);
     return w;
   }
 

@@ -70,6 +70,7 @@ public final class SwiftObjectStore implements ObjectStore {
   private final Retrier retrier;
   private final SwiftLargeObjects large;
   private final SwiftCopies copies;
+  private final boolean leaveSegments;
   private volatile Integer bulkDeleteLimit;
 
   SwiftObjectStore(
@@ -78,8 +79,10 @@ public final class SwiftObjectStore implements ObjectStore {
       StoreUri root,
       long segmentSize,
       int segmentParallelism,
+      boolean leaveSegments,
       Retrier retrier) {
     this.http = http;
+    this.leaveSegments = leaveSegments;
     this.auth = auth;
     this.root = root.containerOnly();
     this.container = root.container();
@@ -423,9 +426,16 @@ public final class SwiftObjectStore implements ObjectStore {
 
   @Override
   public WriteResult put(String key, InputStream content, long length, PutOptions options) {
-    if (large.usesSegments(length)) {
-      return large.putSegmented(key, content, length, options);
-    }
+    List<String> replaced = replacedSegments(key, options);
+    WriteResult w =
+        large.usesSegments(length)
+            ? large.putSegmented(key, content, length, options)
+            : putWhole(key, content, length, options);
+    deleteSegments(replaced);
+    return w;
+  }
+
+  private WriteResult putWhole(String key, InputStream content, long length, PutOptions options) {
     String what = "writing " + uri(key);
     HashingInputStream hashed = HashingInputStream.of(content);
     HttpResponse<InputStream> r =
@@ -457,6 +467,81 @@ public final class SwiftObjectStore implements ObjectStore {
     expectOk(r, what);
     discard(r);
     return new WriteResult(key, length, unquote(r.headers().firstValue("Etag").orElse(null)));
+  }
+
+  /**
+   * The segments of the static large object a write of {@code key} is about to replace, as {@code
+   * /container/name} paths, to be deleted once the new object is in place (as the swift CLI does
+   * unless told {@code --leave-segments}); empty when there is nothing at the key, it is not a
+   * static large object, the write is create-only, or the store leaves segments.
+   */
+  List<String> replacedSegments(String key, PutOptions options) {
+    if (leaveSegments || options.ifNoneMatch()) {
+      return List.of();
+    }
+    String what = "reading the manifest of " + uri(key) + " before replacing it";
+    return retry(
+        what,
+        () -> {
+          HttpResponse<InputStream> head =
+              send(
+                  what,
+                  path(container, key),
+                  b -> b.method("HEAD", HttpRequest.BodyPublishers.noBody()),
+                  true,
+                  true);
+          discard(head);
+          if (head.statusCode() == 404
+              || !head.headers()
+                  .firstValue("X-Static-Large-Object")
+                  .map(Boolean::parseBoolean)
+                  .orElse(false)) {
+            return List.<String>of();
+          }
+          expectOk(head, what);
+          HttpResponse<InputStream> r =
+              send(
+                  what,
+                  path(container, key) + "?multipart-manifest=get&format=json",
+                  HttpRequest.Builder::GET,
+                  true,
+                  true);
+          if (r.statusCode() == 404) {
+            discard(r);
+            return List.<String>of();
+          }
+          List<String> paths = new ArrayList<>();
+          for (JsonNode segment : json(expectOk(r, what))) {
+            String name = segment.path("name").asText("");
+            if (name.startsWith("/") && name.indexOf('/', 1) > 1) {
+              paths.add(name);
+            }
+          }
+          return paths;
+        });
+  }
+
+  /**
+   * Deletes segments ({@code /container/name}) of a replaced large object; missing ones are fine.
+   */
+  void deleteSegments(List<String> paths) {
+    for (String p : paths) {
+      int slash = p.indexOf('/', 1);
+      String segmentContainer = p.substring(1, slash);
+      String name = p.substring(slash + 1);
+      String what = "deleting segment " + p + " of a replaced large object in " + root;
+      retry(
+          what,
+          () -> {
+            HttpResponse<InputStream> r =
+                send(what, path(segmentContainer, name), HttpRequest.Builder::DELETE, true, true);
+            if (r.statusCode() != 404) {
+              expectOk(r, what);
+            }
+            discard(r);
+            return null;
+          });
+    }
   }
 
   /** Content type, user metadata and If-None-Match of a write. */
@@ -521,14 +606,31 @@ public final class SwiftObjectStore implements ObjectStore {
 
   /**
    * Deletes with the bulk middleware ({@code ?bulk-delete}, up to its per-request limit) when the
-   * cluster has it, else one request per key. Bulk deletes remove a large object's manifest only;
-   * its segments stay in the segment container.
+   * cluster has it, else one request per key. The bulk middleware removes a large object's manifest
+   * only, so when the segment container holds anything, each key is looked at first and static
+   * large objects are deleted one by one with their segments (unless the store leaves segments).
    */
   @Override
   public BatchDeleteResult deleteAll(Collection<String> keys) {
     int limit = bulkDeleteLimit();
     Map<String, String> failed = new HashMap<>();
     int deleted = 0;
+    if (limit > 0 && !leaveSegments && !keys.isEmpty() && segmentContainerHasObjects()) {
+      List<String> plain = new ArrayList<>();
+      for (String key : keys) {
+        try {
+          if (isStaticLargeObject(key)) {
+            delete(key);
+            deleted++;
+          } else {
+            plain.add(key);
+          }
+        } catch (StoreException e) {
+          failed.put(key, e.getMessage());
+        }
+      }
+      keys = plain;
+    }
     if (limit <= 0) {
       for (String key : keys) {
         try {
@@ -548,6 +650,50 @@ public final class SwiftObjectStore implements ObjectStore {
       deleted += batch.size() - batchFailed.size();
     }
     return new BatchDeleteResult(deleted, failed);
+  }
+
+  private boolean isStaticLargeObject(String key) {
+    String what = "reading the metadata of " + uri(key);
+    return retry(
+        what,
+        () -> {
+          HttpResponse<InputStream> r =
+              send(
+                  what,
+                  path(container, key),
+                  b -> b.method("HEAD", HttpRequest.BodyPublishers.noBody()),
+                  true,
+                  true);
+          discard(r);
+          return r.statusCode() / 100 == 2
+              && r.headers()
+                  .firstValue("X-Static-Large-Object")
+                  .map(Boolean::parseBoolean)
+                  .orElse(false);
+        });
+  }
+
+  /** Whether {@code <container>_segments} exists and holds at least one object. */
+  private boolean segmentContainerHasObjects() {
+    String segments = container + SEGMENTS_SUFFIX;
+    String what = "reading the container " + segments;
+    return retry(
+        what,
+        () -> {
+          HttpResponse<InputStream> r =
+              send(
+                  what,
+                  "/" + SwiftPaths.encode(segments),
+                  b -> b.method("HEAD", HttpRequest.BodyPublishers.noBody()),
+                  true,
+                  true);
+          discard(r);
+          if (r.statusCode() == 404) {
+            return false;
+          }
+          expectOk(r, what);
+          return r.headers().firstValueAsLong("X-Container-Object-Count").orElse(1) > 0;
+        });
   }
 
   private Map<String, String> bulkDelete(List<String> batch) {

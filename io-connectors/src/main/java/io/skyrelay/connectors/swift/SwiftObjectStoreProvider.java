@@ -66,7 +66,13 @@ public final class SwiftObjectStoreProvider implements ObjectStoreProvider {
           StoreSetting.integer(
               "segment-parallelism",
               Integer.toString(DEFAULT_SEGMENT_PARALLELISM),
-              "segments of one large object uploaded at once (each held in memory)"));
+              "segments of one large object uploaded at once (each held in memory)"),
+          StoreSetting.bool(
+              "leave-segments",
+              "false",
+              "keep the segments of a large object that a write replaces or a batch delete"
+                  + " removes (skips a HEAD before each write), as the swift CLI's"
+                  + " --leave-segments"));
 
   @Override
   public String scheme() {
@@ -165,7 +171,14 @@ public final class SwiftObjectStoreProvider implements ObjectStoreProvider {
                     orElse(setting(settings, "endpoint-interface", env, "OS_INTERFACE"), "public")),
                 uri.account())
             : new SwiftAuth(http, auth, user, key, uri.account());
-    return new SwiftObjectStore(http, swiftAuth, uri, segmentSize, parallelism, Retrier.DEFAULT);
+    return new SwiftObjectStore(
+        http,
+        swiftAuth,
+        uri,
+        segmentSize,
+        parallelism,
+        settings.getBoolean("leave-segments", false),
+        Retrier.DEFAULT);
   }
 
   private static InvalidStoreUriException notAUrl(StoreUri uri, String authUrl) {

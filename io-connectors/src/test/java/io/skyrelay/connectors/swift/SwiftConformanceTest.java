@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skyrelay.connectors.AccessDeniedException;
 import io.skyrelay.connectors.ByteRange;
+import io.skyrelay.connectors.CompletedPart;
 import io.skyrelay.connectors.ListPage;
 import io.skyrelay.connectors.ListRequest;
+import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
@@ -19,6 +21,7 @@ import io.skyrelay.connectors.ObjectStores;
 import io.skyrelay.connectors.PreconditionFailedException;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.StoreSettings;
+import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.connectors.WriteResult;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -117,6 +120,76 @@ class SwiftConformanceTest extends ObjectStoreConformanceTest {
       s.delete(key);
       assertThrows(ObjectNotFoundException.class, () -> s.head(key));
       assertEquals(List.of(), segments.listAllToList(key + "/slo/"), "segments deleted too");
+    }
+  }
+
+  private ObjectStore segmentsOfContainer() {
+    return ObjectStores.open(uri() + SwiftObjectStore.SEGMENTS_SUFFIX, swift.settings());
+  }
+
+  /** The upload ids of the segments under {@code key}. */
+  private java.util.Set<String> uploadsOf(ObjectStore segments, String key) {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (ObjectInfo o : segments.listAllToList(key + "/slo/")) {
+      ids.add(o.key().substring((key + "/slo/").length()).split("/")[0]);
+    }
+    return ids;
+  }
+
+  @Test
+  void overwritingALargeObjectDeletesItsOldSegments() throws Exception {
+    String key = base + "slo-overwritten.bin";
+    byte[] first = randomBytes((2 << 20) + 9, 64);
+    byte[] second = randomBytes((3 << 20) + 1, 65);
+    try (ObjectStore s = segmented();
+        ObjectStore segments = segmentsOfContainer()) {
+      s.put(key, new ByteArrayInputStream(first), first.length, PutOptions.DEFAULT);
+      assertEquals(1, uploadsOf(segments, key).size());
+      s.put(key, new ByteArrayInputStream(second), second.length, PutOptions.DEFAULT);
+      assertEquals(1, uploadsOf(segments, key).size(), "only the new object's segments");
+      assertEquals(4, segments.listAllToList(key + "/slo/").size());
+      assertArrayEquals(second, readAll(key));
+      // A multi-part upload completed over it replaces its segments too.
+      MultipartUploads mp = s.multipart().orElseThrow();
+      UploadHandle h = mp.begin(key, PutOptions.DEFAULT);
+      CompletedPart p1 = mp.uploadPart(h, 1, new ByteArrayInputStream(first), first.length);
+      mp.complete(h, List.of(p1));
+      assertEquals(java.util.Set.of(h.uploadId()), uploadsOf(segments, key));
+      assertArrayEquals(first, readAll(key));
+      // A plain object written over it leaves no segments.
+      put(key, new byte[] {5});
+      assertEquals(List.of(), segments.listAllToList(key + "/slo/"));
+      assertArrayEquals(new byte[] {5}, readAll(key));
+    }
+  }
+
+  @Test
+  void withLeaveSegmentsAnOverwriteKeepsTheOldSegments() {
+    String key = base + "slo-left.bin";
+    byte[] data = randomBytes((1 << 20) + 3, 66);
+    try (ObjectStore s =
+            ObjectStores.open(
+                uri(),
+                swift.settings().with("segment-size", "1MiB").with("leave-segments", "true"));
+        ObjectStore segments = segmentsOfContainer()) {
+      s.put(key, new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT);
+      s.put(key, new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT);
+      assertEquals(2, uploadsOf(segments, key).size());
+    }
+  }
+
+  @Test
+  void batchDeletesRemoveLargeObjectsWithTheirSegments() {
+    byte[] data = randomBytes((1 << 20) + 3, 67);
+    List<String> keys = List.of(base + "batch/large", base + "batch/plain", base + "batch/gone");
+    try (ObjectStore s = segmented();
+        ObjectStore segments = segmentsOfContainer()) {
+      s.put(keys.get(0), new ByteArrayInputStream(data), data.length, PutOptions.DEFAULT);
+      put(keys.get(1), new byte[] {1});
+      assertEquals(2, segments.listAllToList(keys.get(0) + "/slo/").size());
+      assertEquals(0, s.deleteAll(keys).failed().size());
+      assertEquals(List.of(), s.listAllToList(base + "batch/"));
+      assertEquals(List.of(), segments.listAllToList(keys.get(0) + "/slo/"), "segments too");
     }
   }
 
