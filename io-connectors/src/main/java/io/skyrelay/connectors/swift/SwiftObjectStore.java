@@ -44,6 +44,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Swift container, over the v1 object API.
@@ -60,6 +62,7 @@ public final class SwiftObjectStore implements ObjectStore {
   static final String SEGMENTS_SUFFIX = "_segments";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(SwiftObjectStore.class);
   private static final String META = "x-object-meta-";
   private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
 
@@ -523,6 +526,8 @@ public final class SwiftObjectStore implements ObjectStore {
 
   /**
    * Deletes segments ({@code /container/name}) of a replaced large object; missing ones are fine.
+   * The new object is in place by then, so a segment that cannot be deleted is logged and left, not
+   * reported as a failed write.
    */
   void deleteSegments(List<String> paths) {
     for (String p : paths) {
@@ -530,17 +535,21 @@ public final class SwiftObjectStore implements ObjectStore {
       String segmentContainer = p.substring(1, slash);
       String name = p.substring(slash + 1);
       String what = "deleting segment " + p + " of a replaced large object in " + root;
-      retry(
-          what,
-          () -> {
-            HttpResponse<InputStream> r =
-                send(what, path(segmentContainer, name), HttpRequest.Builder::DELETE, true, true);
-            if (r.statusCode() != 404) {
-              expectOk(r, what);
-            }
-            discard(r);
-            return null;
-          });
+      try {
+        retry(
+            what,
+            () -> {
+              HttpResponse<InputStream> r =
+                  send(what, path(segmentContainer, name), HttpRequest.Builder::DELETE, true, true);
+              if (r.statusCode() != 404) {
+                expectOk(r, what);
+              }
+              discard(r);
+              return null;
+            });
+      } catch (StoreException e) {
+        LOG.warn("{}: {}; the segment is left in place", what, e.getMessage());
+      }
     }
   }
 
