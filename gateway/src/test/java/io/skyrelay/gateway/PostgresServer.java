@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * <p>The cluster's default collation is ICU's {@code en-US}, as on many real servers: text sorts
  * 'a' &lt; 'B' &lt; 'b', unlike S3's byte order. Connections over TCP need the password.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
   /** Where Debian's {@code postgresql} package puts the server binaries. */
   static final Path BIN =
@@ -58,7 +58,7 @@ final class PostgresServer implements AutoCloseable {
   /**
    * Makes a cluster in a new temporary folder and starts it; fails when the binaries are missing.
    */
-  static PostgresServer start() throws Exception {
+  public static PostgresServer start() throws Exception {
     for (String tool : List.of("initdb", "pg_ctl", "postgres")) {
       if (!Files.isExecutable(BIN.resolve(tool))) {
         fail(
@@ -159,17 +159,17 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** The JDBC URL of {@code database}, without credentials. */
-  String jdbcUrl(String database) {
+  public String jdbcUrl(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
 
   /** The JDBC URL of {@code database} with the user and password as URL parameters. */
-  String jdbcUrlWithCredentials(String database) {
+  public String jdbcUrlWithCredentials(String database) {
     return jdbcUrl(database) + "?user=" + USER + "&password=" + PASSWORD;
   }
 
   /** Creates a new, empty database. */
-  void createDatabase(String name) throws SQLException {
+  public void createDatabase(String name) throws SQLException {
     try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, PASSWORD);
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
