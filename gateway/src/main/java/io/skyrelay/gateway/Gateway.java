@@ -41,6 +41,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -64,6 +65,7 @@ public final class Gateway implements AutoCloseable {
   private final Sweeper sweeper;
   private final Map<String, RegionEndpoint> endpoints;
   private final GatewayMetrics metrics;
+  private NamespaceStatistics statistics;
   private HTTPServer metricsServer;
   private ArchiveTiers archives = ArchiveTiers.none();
   private Placement placement;
@@ -149,7 +151,8 @@ public final class Gateway implements AutoCloseable {
               labels,
               new ModelPrices(costModel),
               statistics::heldByRegion,
-              statistics::pendingReplicas);
+              statistics::pendingReplicas,
+              clock);
       replicator.onCopied(metrics::replicated);
       metrics.startAccruing();
       replicator.start();
@@ -159,6 +162,7 @@ public final class Gateway implements AutoCloseable {
       PulledCopies pulled = new PulledCopies(database.dataSource());
       evictor = new Evictor(namespace, pulled, replicator, labels, clock);
       placement = new Placement(labels, costModel, clock, regions, pulled, evictor);
+      placement.onPulled(metrics::pulled);
       evictor.start(EVICTION_PERIOD);
       for (RegionConfig r : config.regions()) {
         VirtualBucketStore store =
@@ -182,6 +186,7 @@ public final class Gateway implements AutoCloseable {
       g.archives = archives;
       g.placement = placement;
       g.evictor = evictor;
+      g.statistics = statistics;
       return g;
     } catch (Exception | Error e) {
       endpoints.values().forEach(RegionEndpoint::close);
@@ -288,6 +293,22 @@ public final class Gateway implements AutoCloseable {
    */
   public Sweeper.Result sweep() {
     return sweeper.sweep();
+  }
+
+  /**
+   * Copies of ready versions not ready yet: replicas the policy asked for and copies reads are
+   * leaving. Once it is 0, every copy begun so far is ready (or was given up).
+   */
+  public long copiesPending() {
+    return statistics.pendingReplicas();
+  }
+
+  /**
+   * The earliest deadline of a copy the evictor will remove (a copy a read placed under a TTL
+   * policy), if any: a replay that drives the gateway's clock steps it there to evict on time.
+   */
+  public Optional<Instant> nextCopyDeadline() {
+    return statistics.nextDeadline();
   }
 
   /** The endpoint of each region, in configuration order. */

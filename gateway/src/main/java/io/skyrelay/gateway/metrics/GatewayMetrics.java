@@ -8,6 +8,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.skyrelay.gateway.namespace.NamespaceStatistics.Held;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,23 @@ public final class GatewayMetrics {
       Supplier<Map<String, Held>> stored,
       LongSupplier pendingReplicas) {
     this(regions, prices, stored, pendingReplicas, System::nanoTime);
+  }
+
+  /**
+   * Metrics whose storage cost accrues by {@code clock} (the gateway's own: a replay's trace time
+   * when a replay drives it) rather than by the machine's elapsed time.
+   */
+  public GatewayMetrics(
+      List<String> regions,
+      Prices prices,
+      Supplier<Map<String, Held>> stored,
+      LongSupplier pendingReplicas,
+      Clock clock) {
+    this(regions, prices, stored, pendingReplicas, () -> nanosOf(clock.instant()));
+  }
+
+  private static long nanosOf(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
   GatewayMetrics(
@@ -206,6 +225,14 @@ public final class GatewayMetrics {
     egress(from, to, bytes, "replication");
     cost.labelValues("requests", from).inc(prices.requestUsd(from, false));
     cost.labelValues("requests", to).inc(prices.requestUsd(to, true));
+  }
+
+  /**
+   * Records a copy a read left in the reader's region (under a pull policy): one PUT there. Its
+   * bytes crossed once, as the read's egress.
+   */
+  public void pulled(String region) {
+    cost.labelValues("requests", region).inc(prices.requestUsd(region, true));
   }
 
   private void egress(String from, String to, long bytes, String cause) {

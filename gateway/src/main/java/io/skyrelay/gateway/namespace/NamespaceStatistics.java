@@ -4,8 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /** Totals over the namespace for the gateway's metrics, each one query. */
@@ -41,6 +44,19 @@ public final class NamespaceStatistics {
             + " ON v.version_id = p.version_id WHERE p.status = 'pending' AND v.status = 'ready'",
         rs -> n[0] = rs.getLong(1));
     return n[0];
+  }
+
+  /** The earliest deadline of a ready copy (one a read placed under a TTL policy), if any. */
+  public Optional<Instant> nextDeadline() {
+    Instant[] t = new Instant[1];
+    query(
+        "SELECT MIN(expires_at) FROM physical_copies WHERE status = 'ready'"
+            + " AND expires_at IS NOT NULL",
+        rs -> {
+          Timestamp ts = rs.getTimestamp(1);
+          t[0] = ts == null ? null : ts.toInstant();
+        });
+    return Optional.ofNullable(t[0]);
   }
 
   private interface Row {

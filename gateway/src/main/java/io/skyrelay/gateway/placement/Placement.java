@@ -45,6 +45,17 @@ public final class Placement implements AutoCloseable {
   private final Evictor evictor;
   private final ExecutorService storer;
   private final Map<String, Live> policies = new ConcurrentHashMap<>();
+  private volatile PullListener pulledListener = region -> {};
+
+  /** Told of every copy a read stores in the reader's region (one PUT there). */
+  public interface PullListener {
+    void stored(String region);
+  }
+
+  /** Tells {@code listener} of every copy reads store from now on. */
+  public void onPulled(PullListener listener) {
+    this.pulledListener = listener;
+  }
 
   /**
    * @param labels the region labels, in configuration order
@@ -243,7 +254,15 @@ public final class Placement implements AutoCloseable {
         new Served(
             copy.region(),
             new PullingStream(
-                body, v, here, copy.physicalKey(), pulled, clock, storer, afterStored)));
+                body,
+                v,
+                here,
+                copy.physicalKey(),
+                pulled,
+                clock,
+                storer,
+                () -> pulledListener.stored(reader),
+                afterStored)));
   }
 
   /**

@@ -39,6 +39,7 @@ final class PullingStream extends FilterInputStream {
   private final Clock clock;
   private final Executor storer;
   private final Runnable afterStored;
+  private final Runnable onPut;
   private final MessageDigest md5 = Digests.md5();
   private Path spool;
   private OutputStream spoolOut;
@@ -54,6 +55,7 @@ final class PullingStream extends FilterInputStream {
       PulledCopies pulled,
       Clock clock,
       Executor storer,
+      Runnable onPut,
       Runnable afterStored) {
     super(in);
     this.version = version;
@@ -63,6 +65,7 @@ final class PullingStream extends FilterInputStream {
     this.clock = clock;
     this.storer = storer;
     this.afterStored = afterStored;
+    this.onPut = onPut;
     try {
       spool = Files.createTempFile("skyrelay-pull-", ".part");
       spoolOut = Files.newOutputStream(spool);
@@ -159,6 +162,9 @@ final class PullingStream extends FilterInputStream {
                     PutOptions.of(version.contentType(), Map.of()));
       }
       stored = true;
+      // Told before the copy is marked ready, so that a reader of the metrics who sees the copy
+      // ready also sees its PUT counted.
+      onPut.run();
       if (!(receivedMd5.equals(w.etag()) && w.size() == version.size())) {
         var info = here.store().head(physicalKey);
         if (info.size() != version.size()

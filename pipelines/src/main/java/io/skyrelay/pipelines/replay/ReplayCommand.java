@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ReplayRunCommand.class,
       ReplayWorkloadCommand.class,
       ReplayLiveCommand.class,
+      ReplayGatewayCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -30,7 +31,8 @@ import picocli.CommandLine.Command;
       "      --regions aws:us-east-1,azure:westeurope,gcp:us-central1-a --policies all --out out",
       "  skyrelay replay workload trace.txt --type B --seed 7 --out workload.csv",
       "  skyrelay replay run workload.csv --policies pull-keep,ttl:12h,optimum",
-      "  skyrelay replay live trace.txt --sync-config sync.yaml --speedup 600"
+      "  skyrelay replay live trace.txt --sync-config sync.yaml --speedup 600",
+      "  skyrelay replay gateway trace.txt --policies replicate-all,pull-keep,ttl:1h"
     })
 public final class ReplayCommand implements Runnable {
 
