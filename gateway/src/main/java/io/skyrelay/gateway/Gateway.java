@@ -144,6 +144,9 @@ public final class Gateway implements AutoCloseable {
         againOnce(() -> namespace.createBucket(b.name(), b.policy()));
       }
       replicator = new Replicator(namespace, regions, 4);
+      if (config.kafka() != null) {
+        replicator.throughKafka(config.kafka());
+      }
       CostModel costModel = config.costModel();
       NamespaceStatistics statistics = new NamespaceStatistics(database.dataSource());
       metrics =

@@ -21,6 +21,8 @@ import java.util.Map;
  *     {@code null} for the data shipped with Skyrelay
  * @param lease how long this gateway's claim on its writes in progress holds without renewal; past
  *     it, another gateway sharing the namespace may roll them back
+ * @param kafka when not {@code null}, replicas are made by the sync job from change events the
+ *     gateway publishes on Kafka, rather than by the gateway's own threads
  */
 public record GatewayConfig(
     String database,
@@ -29,7 +31,8 @@ public record GatewayConfig(
     String defaultPolicy,
     List<AccessKey> accessKeys,
     String regionData,
-    Duration lease) {
+    Duration lease,
+    KafkaReplication kafka) {
 
   /** The lease when the configuration gives none. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
@@ -39,6 +42,24 @@ public record GatewayConfig(
     buckets = List.copyOf(buckets);
     accessKeys = List.copyOf(accessKeys);
     lease = lease == null ? DEFAULT_LEASE : lease;
+  }
+
+  /** A configuration whose replicas the gateway makes itself. */
+  public GatewayConfig(
+      String database,
+      List<RegionConfig> regions,
+      List<BucketConfig> buckets,
+      String defaultPolicy,
+      List<AccessKey> accessKeys,
+      String regionData,
+      Duration lease) {
+    this(database, regions, buckets, defaultPolicy, accessKeys, regionData, lease, null);
+  }
+
+  /** A copy whose replicas are made by the sync job, from change events on {@code kafka}. */
+  public GatewayConfig withKafka(KafkaReplication kafka) {
+    return new GatewayConfig(
+        database, regions, buckets, defaultPolicy, accessKeys, regionData, lease, kafka);
   }
 
   /** A configuration with the default lease. */
@@ -66,7 +87,7 @@ public record GatewayConfig(
   /** A copy with another lease. */
   public GatewayConfig withLease(Duration lease) {
     return new GatewayConfig(
-        database, regions, buckets, defaultPolicy, accessKeys, regionData, lease);
+        database, regions, buckets, defaultPolicy, accessKeys, regionData, lease, kafka);
   }
 
   /**
@@ -137,6 +158,8 @@ public record GatewayConfig(
         + regionData
         + ", lease="
         + lease
+        + ", kafka="
+        + kafka
         + "]";
   }
 
@@ -219,6 +242,58 @@ public record GatewayConfig(
   public record ArchiveConfig(String store, Map<String, String> settings, boolean restore) {
     public ArchiveConfig {
       settings = settings == null ? Map.of() : Map.copyOf(settings);
+    }
+  }
+
+  /**
+   * Replication through the sync job: for each replica a policy asks for, the gateway publishes an
+   * S3 event notification of the source copy on the topic of the replica's region ({@link
+   * #topicFor}); a sync job with one mapping per pair of regions (source: one region's store,
+   * replica: another's, topic: the latter's) copies it, and the gateway marks the replica ready
+   * once it finds it in the region's store with the version's size and MD5.
+   *
+   * @param bootstrapServers the Kafka cluster
+   * @param topicPrefix topics are this, a dot and the region label with characters other than
+   *     letters, digits, '.', '_' and '-' replaced by '-'
+   * @param producer further Kafka producer settings (security, ...)
+   * @param verifyEvery how often published replicas are looked for in their region's store
+   * @param republishAfter a replica not found after this long is published again
+   */
+  public record KafkaReplication(
+      String bootstrapServers,
+      String topicPrefix,
+      Map<String, String> producer,
+      Duration verifyEvery,
+      Duration republishAfter) {
+
+    public static final Duration DEFAULT_VERIFY_EVERY = Duration.ofMillis(500);
+    public static final Duration DEFAULT_REPUBLISH_AFTER = Duration.ofMinutes(5);
+
+    public KafkaReplication {
+      producer = producer == null ? Map.of() : Map.copyOf(producer);
+      verifyEvery = verifyEvery == null ? DEFAULT_VERIFY_EVERY : verifyEvery;
+      republishAfter = republishAfter == null ? DEFAULT_REPUBLISH_AFTER : republishAfter;
+    }
+
+    /** Replication through {@code bootstrapServers}, topics {@code topicPrefix.<region>}. */
+    public KafkaReplication(String bootstrapServers, String topicPrefix) {
+      this(bootstrapServers, topicPrefix, Map.of(), null, null);
+    }
+
+    /** The topic of the change events whose copies go to {@code region}. */
+    public String topicFor(String region) {
+      return topicPrefix + "." + region.replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+
+    @Override
+    public String toString() {
+      return "KafkaReplication[bootstrapServers="
+          + bootstrapServers
+          + ", topicPrefix="
+          + topicPrefix
+          + ", producer="
+          + producer.keySet()
+          + "]";
     }
   }
 

@@ -50,6 +50,12 @@ import java.util.Set;
  *   - id: AKIDEXAMPLE
  *     secret: wJalrXUtnFEMI
  * region-data: ./regions                   # optional: prices (egress.csv...) instead of the shipped
+ * replication:                             # optional: replicas made by the sync job, via Kafka
+ *   kafka:
+ *     bootstrap-servers: kafka:9092
+ *     topic-prefix: skyrelay-gateway         # topics skyrelay-gateway.&lt;region&gt;
+ *     producer: {}                           # further producer settings (security...)
+ *     republish-after: 5m                    # a replica not found after this is published again
  * </pre>
  *
  * A region may say whose prices it has ({@code prices-as: aws:us-east-1}); otherwise its label
@@ -68,7 +74,11 @@ public final class GatewayConfigLoader {
           "regions",
           "buckets",
           "access-keys",
-          "region-data");
+          "region-data",
+          "replication");
+  private static final Set<String> REPLICATION = Set.of("kafka");
+  private static final Set<String> KAFKA =
+      Set.of("bootstrap-servers", "topic-prefix", "producer", "republish-after");
   private static final Set<String> REGION =
       Set.of("label", "listen", "store", "settings", "prices-as");
   private static final Set<String> BUCKET = Set.of("name", "policy", "archive");
@@ -296,7 +306,62 @@ public final class GatewayConfigLoader {
       }
       keys.add(new AccessKey(id, secret));
     }
-    return new GatewayConfig(database, regions, buckets, defaultPolicy, keys, regionDataDir, lease);
+    return new GatewayConfig(
+        database,
+        regions,
+        buckets,
+        defaultPolicy,
+        keys,
+        regionDataDir,
+        lease,
+        replication(root.get("replication"), regions));
+  }
+
+  /**
+   * {@code replication.kafka}: the sync job makes the replicas. Its S3 event notifications name a
+   * bucket, so every region's store must be on S3 (or an S3-compatible service).
+   */
+  private static GatewayConfig.KafkaReplication replication(
+      JsonNode r, List<RegionConfig> regions) {
+    if (r == null || r.isNull()) {
+      return null;
+    }
+    if (!r.isObject()) {
+      throw new ConfigException("replication: expected a mapping with keys " + REPLICATION);
+    }
+    onlyKeys(r, REPLICATION, "replication.");
+    JsonNode k = r.get("kafka");
+    if (k == null || !k.isObject()) {
+      throw new ConfigException("replication.kafka: expected a mapping with keys " + KAFKA);
+    }
+    onlyKeys(k, KAFKA, "replication.kafka.");
+    String servers = text(k, "bootstrap-servers", "replication.kafka.", true);
+    String prefix = text(k, "topic-prefix", "replication.kafka.", false);
+    prefix = prefix == null ? "skyrelay-gateway" : prefix;
+    if (!prefix.matches("[A-Za-z0-9._-]{1,200}")) {
+      throw new ConfigException(
+          "replication.kafka.topic-prefix: '"
+              + prefix
+              + "' is not a Kafka topic name (letters, digits, '.', '_', '-')");
+    }
+    Map<String, String> producer = settings(k.get("producer"), "replication.kafka.producer");
+    Duration republish =
+        duration(
+            text(k, "republish-after", "replication.kafka.", false),
+            "replication.kafka.republish-after");
+    for (int i = 0; i < regions.size(); i++) {
+      String scheme = StoreUri.parse(regions.get(i).store()).scheme();
+      if (!scheme.equals("s3")) {
+        throw new ConfigException(
+            "regions["
+                + i
+                + "].store: replication through Kafka needs regions on S3 (the sync job reads"
+                + " the gateway's S3 event notifications), not "
+                + scheme
+                + "://");
+      }
+    }
+    return new GatewayConfig.KafkaReplication(servers, prefix, producer, null, republish);
   }
 
   /** A bucket's {@code archive}: a store URI, or a mapping with store, settings and restore. */

@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * verified by size and MD5), marks them ready when verified, and removes the copies of overwritten
  * and deleted versions. A copy that fails is retried after a pause; one that became obsolete while
  * it was written is removed again.
+ *
+ * <p>With Kafka replication ({@link #throughKafka}), the copies are the sync job's: for each
+ * pending replica a change event is published, and the replica is marked ready once it is found in
+ * its region's store with the version's bytes (published again when it does not come).
  */
 public final class Replicator implements AutoCloseable {
 
@@ -47,12 +51,21 @@ public final class Replicator implements AutoCloseable {
   private final Map<String, RegionStore> regions;
   private final ExecutorService copiers;
   private final ScheduledExecutorService housekeeping;
+  private volatile KafkaReplicas kafka;
 
   public Replicator(Namespace namespace, Map<String, RegionStore> regions, int threads) {
     this.namespace = namespace;
     this.regions = Map.copyOf(regions);
     this.copiers = Executors.newFixedThreadPool(threads, daemon("gateway-replicator"));
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("gateway-remover"));
+  }
+
+  /**
+   * Has the sync job make the replicas from now on, from change events published on {@code
+   * settings}' topics; call before {@link #start}.
+   */
+  public void throughKafka(io.skyrelay.gateway.config.GatewayConfig.KafkaReplication settings) {
+    this.kafka = new KafkaReplicas(settings);
   }
 
   /** Tells {@code listener} of every copy made from now on. */
@@ -67,6 +80,12 @@ public final class Replicator implements AutoCloseable {
    */
   public void start() {
     housekeeping.scheduleWithFixedDelay(this::removeObsolete, 0, 10, TimeUnit.SECONDS);
+    KafkaReplicas k = kafka;
+    if (k != null) {
+      long every = k.settings().verifyEvery().toMillis();
+      housekeeping.scheduleWithFixedDelay(
+          this::verifyPublished, every, every, TimeUnit.MILLISECONDS);
+    }
     housekeeping.scheduleWithFixedDelay(
         () -> abandonUploadsBefore(Instant.now().minus(UPLOAD_LIFETIME)), 0, 1, TimeUnit.HOURS);
   }
@@ -128,7 +147,10 @@ public final class Replicator implements AutoCloseable {
     }
     for (PhysicalCopy target : version.copies()) {
       if (target.status() == CopyStatus.PENDING) {
-        submit(() -> copy(version, source, target));
+        submit(
+            kafka == null
+                ? () -> copy(version, source, target)
+                : () -> publish(version, source, target));
       }
     }
   }
@@ -201,6 +223,96 @@ public final class Replicator implements AutoCloseable {
     }
   }
 
+  /** Publishes the change event of a replica for the sync job; retried after a pause. */
+  private void publish(ObjectVersion version, PhysicalCopy source, PhysicalCopy target) {
+    RegionStore from = regions.get(source.region());
+    if (from == null || !regions.containsKey(target.region())) {
+      LOG.warn(
+          "{}/{}: cannot copy from {} to {}: region not configured",
+          version.bucket(),
+          version.key(),
+          source.region(),
+          target.region());
+      return;
+    }
+    try {
+      kafka.publish(version, source, target, from);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "{}/{}: change event for {} not published, retrying in {} s: {}",
+          version.bucket(),
+          version.key(),
+          target.region(),
+          RETRY_SECONDS,
+          e.getMessage());
+      try {
+        housekeeping.schedule(
+            () -> submit(() -> publish(version, source, target)), RETRY_SECONDS, TimeUnit.SECONDS);
+      } catch (RejectedExecutionException closing) {
+        // the replica stays pending and is queued again at the next start
+      }
+    }
+  }
+
+  /**
+   * Looks for the replicas published to the sync job in their regions' stores: one there with the
+   * version's bytes is marked ready (or removed again when its version was overwritten or deleted
+   * meanwhile); one with other bytes is removed and published again, as is one that has not come
+   * after {@code republish-after}, if its version is still current.
+   */
+  void verifyPublished() {
+    KafkaReplicas k = kafka;
+    for (KafkaReplicas.Awaited a : k.awaited()) {
+      ObjectVersion version = a.version();
+      RegionStore to = regions.get(a.target().region());
+      try {
+        switch (KafkaReplicas.look(a, to)) {
+          case VERIFIED -> {
+            k.done(a);
+            copied.copied(a.source().region(), a.target().region(), version.size());
+            if (!namespace.replicaReady(version.versionId(), a.target().region())
+                && !filledAlready(version, a.target().region())) {
+              to.store().delete(a.target().physicalKey());
+              removeObsoleteSoon();
+            }
+          }
+          case WRONG -> {
+            LOG.warn(
+                "{}/{}: the copy in {} does not match the version; publishing it again",
+                version.bucket(),
+                version.key(),
+                a.target().region());
+            k.done(a);
+            to.store().delete(a.target().physicalKey());
+            submit(() -> publish(version, a.source(), a.target()));
+          }
+          case NOT_YET -> {
+            if (k.overdue(a)) {
+              k.done(a);
+              if (stillCurrent(version)) {
+                submit(() -> publish(version, a.source(), a.target()));
+              }
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "{}/{}: cannot look for the copy in {}: {}",
+            version.bucket(),
+            version.key(),
+            a.target().region(),
+            e.toString());
+      }
+    }
+  }
+
+  private boolean stillCurrent(ObjectVersion version) {
+    return namespace
+        .readyVersion(version.bucket(), version.key())
+        .filter(v -> v.versionId().equals(version.versionId()))
+        .isPresent();
+  }
+
   /**
    * Whether the replica is ready already: another gateway sharing the namespace took the version's
    * replicas over (this one's lease had lapsed) and filled it with the same bytes, which stay.
@@ -250,6 +362,9 @@ public final class Replicator implements AutoCloseable {
   public void close() {
     housekeeping.shutdownNow();
     copiers.shutdownNow();
+    if (kafka != null) {
+      kafka.close();
+    }
     try {
       copiers.awaitTermination(10, TimeUnit.SECONDS);
       housekeeping.awaitTermination(10, TimeUnit.SECONDS);

@@ -232,4 +232,22 @@ class GatewayConfigLoaderTest {
         error(ARCHIVED.replace("archive: file:///mnt/archive/cold", "archive: mnt/cold"))
             .startsWith("buckets[2].archive (line 21):"));
   }
+
+  @Test
+  void readsKafkaReplicationAndRefusesRegionsNotOnS3() {
+    String onS3 = GOOD.replace("store: file:///data/east", "store: s3://east-bucket/copies");
+    String kafka = "replication:\n  kafka:\n    bootstrap-servers: kafka-1:9092\n";
+    GatewayConfig c = GatewayConfigLoader.parse(onS3 + kafka + "    republish-after: 2m\n", BASE);
+    assertEquals("kafka-1:9092", c.kafka().bootstrapServers());
+    assertEquals("skyrelay-gateway.aws-us-west-2", c.kafka().topicFor("aws:us-west-2"));
+    assertEquals(java.time.Duration.ofMinutes(2), c.kafka().republishAfter());
+    assertEquals(null, GatewayConfigLoader.parse(GOOD, BASE).kafka(), "no kafka: in-process");
+
+    String notS3 = error(GOOD + kafka);
+    assertTrue(
+        notS3.startsWith("regions[0].store (line ") && notS3.contains("needs regions on S3"),
+        notS3);
+    String unknown = error(onS3 + "replication:\n  kafka:\n    bootstrap: kafka-1:9092\n");
+    assertTrue(unknown.startsWith("replication.kafka.bootstrap (line "), unknown);
+  }
 }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "gateway",
     mixinStandardHelpOptions = true,
-    subcommands = {GatewayCommand.Demo.class, ImportCommand.class},
+    subcommands = {GatewayCommand.Demo.class, ImportCommand.class, GatewaySyncCommand.class},
     description = {
       "Serves virtual buckets through the S3 API: one endpoint per region in the config, all"
           + " sharing one namespace; objects written through one region are copied to the others"

@@ -48,6 +48,17 @@ public final class SyncConfig {
     this.mappings = mappings;
   }
 
+  /**
+   * A configuration built by a program rather than read from a file (the gateway's replication
+   * job): the mappings are taken as they are.
+   */
+  public static SyncConfig of(Kafka kafka, List<SyncMapping> mappings) {
+    if (mappings.isEmpty()) {
+      throw new IllegalArgumentException("a sync configuration needs at least one mapping");
+    }
+    return new SyncConfig(kafka, List.copyOf(mappings));
+  }
+
   public Kafka kafka() {
     return kafka;
   }
