@@ -134,8 +134,8 @@ class GatewayKafkaReplicationTest {
         PhysicalCopy westCopy =
             v.copies().stream().filter(c -> c.region().equals(WEST)).findFirst().orElseThrow();
 
-        // The copy is the sync job's: its copier records the source ETag (the gateway's own
-        // replicator writes copies without metadata), at the same physical key as in east.
+        // The copy is where the gateway looks for it (the same physical key as in east), with the
+        // source ETag Skyrelay's copier records.
         StoreLocation westStore =
             new StoreLocation(StoreUri.parse("s3://gw-west"), s3.settings(), WEST);
         try (ObjectStore store = westStore.open()) {
@@ -143,7 +143,7 @@ class GatewayKafkaReplicationTest {
           assertEquals(data.length, info.size());
           assertTrue(
               info.metadata().containsKey(ObjectCopier.SOURCE_ETAG),
-              "copied by the sync job: " + info.metadata());
+              "made by Skyrelay's copier: " + info.metadata());
         }
 
         // The gateway published one change event for it, on west's topic.
