@@ -21,6 +21,9 @@ import org.apache.beam.sdk.transforms.DoFn;
  */
 public final class ReadCsvRowsFn extends DoFn<ObjectEntry, List<String>> {
 
+  /** The counter of objects whose rows were all read. */
+  public static final String OBJECTS_READ = "objectsRead";
+
   /** The counter of rows left out for having the wrong number of fields. */
   public static final String MALFORMED = "malformedRows";
 
@@ -28,6 +31,7 @@ public final class ReadCsvRowsFn extends DoFn<ObjectEntry, List<String>> {
   private final List<String> header;
   private final Counter malformed = Metrics.counter("skyrelay", MALFORMED);
   private final Counter rows = Metrics.counter("skyrelay", "rowsRead");
+  private final Counter objects = Metrics.counter("skyrelay", OBJECTS_READ);
   private transient ObjectStore store;
 
   public ReadCsvRowsFn(StoreLocation location, List<String> header) {
@@ -72,6 +76,7 @@ public final class ReadCsvRowsFn extends DoFn<ObjectEntry, List<String>> {
         rows.inc();
         out.output(fields);
       }
+      objects.inc();
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + entry.key, e);
     }

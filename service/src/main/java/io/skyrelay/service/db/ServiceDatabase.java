@@ -88,9 +88,15 @@ public final class ServiceDatabase implements AutoCloseable {
     return db;
   }
 
-  /** The H2 file database kept in {@code folder} (created when missing). */
+  /**
+   * The H2 file database kept in {@code folder} (created when missing). H2's automatic mixed mode
+   * lets a second process (the {@code account} and {@code token} commands) use the database while a
+   * running service holds it open.
+   */
   public static String embeddedUrl(java.nio.file.Path folder) {
-    return "jdbc:h2:file:" + folder.toAbsolutePath().resolve("db").resolve("service");
+    return "jdbc:h2:file:"
+        + folder.toAbsolutePath().resolve("db").resolve("service")
+        + ";AUTO_SERVER=TRUE";
   }
 
   /** The pool. */
