@@ -57,7 +57,7 @@ class ServiceApiTest {
   private String bob;
 
   @BeforeEach
-  void setUp() {
+  void setUp() throws Exception {
     folder = dir.resolve("service");
     data = DemoData.write(dir.resolve("data"));
     try (ServiceAccounts accounts = ServiceAccounts.open(config(true))) {
@@ -77,8 +77,14 @@ class ServiceApiTest {
     }
   }
 
+  /** The database the service uses; null for the embedded one in its folder. */
+  String jdbcUrl() {
+    return null;
+  }
+
   private ServiceConfig config(boolean runExports) {
-    return ServiceConfig.inFolder(folder, 0).withRunExports(runExports);
+    return new ServiceConfig(
+        folder, jdbcUrl(), "127.0.0.1", 0, null, null, Duration.ofHours(1), runExports);
   }
 
   private void start(boolean runExports) throws Exception {
@@ -91,6 +97,9 @@ class ServiceApiTest {
   @Test
   void routesCheckTokensAndRoles() throws Exception {
     start(true);
+    HttpResponse<String> openapi = send("GET", "/openapi.yaml", null, null);
+    assertEquals(200, openapi.statusCode());
+    assertTrue(openapi.body().contains("/api/exports/{id}/link:"), openapi.body());
     assertEquals(401, send("GET", "/api/datasets", null, null).statusCode());
     assertEquals(401, send("GET", "/api/datasets", "v1.forged.token", null).statusCode());
     String expired =

@@ -222,7 +222,7 @@ public final class ExportRequests {
     try (PreparedStatement s =
         c.prepareStatement(
             "UPDATE export_requests SET status = ?, message = ?, result_key = ?,"
-                + " progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END, updated_millis = ?"
+                + " progress = CASE WHEN CAST(? AS VARCHAR(20)) = 'done' THEN 1 ELSE progress END, updated_millis = ?"
                 + " WHERE id = ? AND status IN ('queued', 'running')")) {
       s.setString(1, status);
       s.setString(2, message);
