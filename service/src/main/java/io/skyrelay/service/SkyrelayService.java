@@ -111,6 +111,11 @@ public final class SkyrelayService implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** The export request whose job runs now, if any. */
+  public java.util.Optional<String> runningExport() {
+    return runner.running();
+  }
+
   /** The URL users reach the service at. */
   public String publicUrl() {
     if (config.publicUrl() != null) {
@@ -150,6 +155,10 @@ public final class SkyrelayService implements AutoCloseable {
     DirectOptions direct = options.as(DirectOptions.class);
     direct.setBlockOnRun(blockOnRun);
     direct.setTargetParallelism(2);
+    // The runner's checks that DoFns neither mutate nor fail to encode elements re-encode every
+    // element and accumulator: for tests of transforms, too slow for a service's own jobs.
+    direct.setEnforceImmutability(false);
+    direct.setEnforceEncodability(false);
     return options;
   }
 

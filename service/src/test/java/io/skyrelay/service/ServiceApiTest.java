@@ -315,6 +315,43 @@ class ServiceApiTest {
   }
 
   @Test
+  void aRunningJobStopsWhenItsLastWaiterLeaves() throws Exception {
+    Path big = data.resolve("big");
+    Files.createDirectories(big);
+    StringBuilder csv = new StringBuilder("id,name\n");
+    for (int i = 0; i < 200_000; i++) {
+      csv.append(i).append(",row-").append(i).append('\n');
+    }
+    Files.writeString(big.resolve("rows.csv"), csv);
+    start(true);
+    String body = "{\"name\":\"big\",\"format\":\"csv\",\"uri\":\"file://" + big + "\"}";
+    assertEquals(201, send("POST", "/api/datasets", admin, body).statusCode());
+    awaitProfile("big");
+
+    String spec = "{\"dataset\":\"big\",\"columns\":[\"name\"]}";
+    String id = json(send("POST", "/api/exports", alice, spec)).get("id").asText();
+    send("POST", "/api/exports", bob, spec);
+    poll(id, alice, r -> !r.get("status").asText().equals("queued"));
+    assertEquals(java.util.Optional.of(id), service.runningExport(), "the job is not running");
+    send("DELETE", "/api/exports/" + id, alice, null);
+    assertEquals(
+        "running", json(send("GET", "/api/exports/" + id, bob, null)).get("status").asText());
+    assertEquals(
+        "cancelled", json(send("DELETE", "/api/exports/" + id, bob, null)).get("status").asText());
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (service.runningExport().isPresent() && System.nanoTime() < deadline) {
+      Thread.sleep(POLL_MILLIS);
+    }
+    assertTrue(service.runningExport().isEmpty(), "the job still runs");
+    assertEquals(
+        "cancelled", json(send("GET", "/api/exports/" + id, admin, null)).get("status").asText());
+    assertFalse(
+        Files.exists(folder.resolve("exports").resolve(id).resolve("export.csv")),
+        "the cancelled job ran to its end");
+  }
+
+  @Test
   void filteredTabularExportHoldsExactlyTheMatchingRows() throws Exception {
     start(true);
     addTripsAndProfile();

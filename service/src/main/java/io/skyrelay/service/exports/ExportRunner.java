@@ -36,6 +36,7 @@ public final class ExportRunner implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopping;
   private volatile PipelineResult current;
+  private volatile String currentId;
 
   public ExportRunner(
       ExportRequests requests,
@@ -89,8 +90,14 @@ public final class ExportRunner implements AutoCloseable {
     }
   }
 
+  /** The request whose job runs now, if any. */
+  public Optional<String> running() {
+    return Optional.ofNullable(currentId);
+  }
+
   private void run(ExportRequest request) {
     String id = request.id();
+    currentId = id;
     try {
       Dataset dataset =
           catalogue
@@ -119,6 +126,8 @@ public final class ExportRunner implements AutoCloseable {
       String reason = reason(e);
       LOG.warn("export {} failed: {}", id, reason);
       requests.failed(id, reason);
+    } finally {
+      currentId = null;
     }
   }
 
