@@ -48,25 +48,54 @@ public final class ServiceDatabase implements AutoCloseable {
       pool.setMaxConnections(32);
       db = new ServiceDatabase(pool, pool::dispose);
     } else if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      // The user and password leave the URL, so that no pool, driver or log line sees them in it.
+      Map<String, String> params = new java.util.LinkedHashMap<>();
+      int q = jdbcUrl.indexOf('?');
+      String base = q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
+      if (q >= 0) {
+        for (String param : jdbcUrl.substring(q + 1).split("&")) {
+          int eq = param.indexOf('=');
+          if (!param.isEmpty()) {
+            params.put(
+                eq < 0 ? param : param.substring(0, eq),
+                eq < 0
+                    ? ""
+                    : java.net.URLDecoder.decode(
+                        param.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+          }
+        }
+      }
+      String user = params.containsKey("user") ? params.remove("user") : env.get("PGUSER");
+      String password =
+          params.containsKey("password") ? params.remove("password") : env.get("PGPASSWORD");
+      StringBuilder url = new StringBuilder(base);
+      String sep = "?";
+      for (Map.Entry<String, String> e : params.entrySet()) {
+        url.append(sep).append(e.getKey()).append('=').append(e.getValue());
+        sep = "&";
+      }
       HikariConfig config = new HikariConfig();
       config.setPoolName("skyrelay-service");
-      String password = env.get("PGPASSWORD");
-      config.setJdbcUrl(jdbcUrl);
-      if (!jdbcUrl.contains("user=") && env.get("PGUSER") != null) {
-        config.setUsername(env.get("PGUSER"));
-      }
-      if (!jdbcUrl.contains("password=") && password != null) {
-        config.setPassword(password);
-      }
+      config.setJdbcUrl(url.toString());
+      config.setUsername(user);
+      config.setPassword(password);
       config.setMaximumPoolSize(8);
       config.setMinimumIdle(1);
       try {
         HikariDataSource pool = new HikariDataSource(config);
         db = new ServiceDatabase(pool, pool::close);
       } catch (RuntimeException e) {
-        // The driver's message may quote the URL; only the redacted URL is told.
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+          t = t.getCause();
+        }
+        String reason = String.valueOf(t.getMessage());
+        if (password != null && !password.isEmpty()) {
+          reason = reason.replace(password, "****");
+        }
+        // The cause is left out: its messages may quote the password.
         throw new IllegalStateException(
-            "cannot connect to the service database " + redact(jdbcUrl), null);
+            "cannot connect to the service database " + redact(jdbcUrl) + ": " + reason, null);
       }
     } else {
       throw new IllegalArgumentException(
