@@ -11,6 +11,7 @@ import io.skyrelay.pipelines.plan.PlanCommand;
 import io.skyrelay.pipelines.replay.ReplayCommand;
 import io.skyrelay.pipelines.replicate.CheckCommand;
 import io.skyrelay.pipelines.replicate.ReplicateCommand;
+import io.skyrelay.pipelines.serve.ServeCommand;
 import io.skyrelay.pipelines.sync.LoadGenCommand;
 import io.skyrelay.pipelines.sync.SyncCommand;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       DemoCommand.class,
       GatewayCommand.class,
+      ServeCommand.class,
       ReplayCommand.class,
       ClusterCommand.class,
       KafkaCommand.class,
