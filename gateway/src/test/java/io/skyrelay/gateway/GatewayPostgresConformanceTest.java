@@ -1,5 +1,6 @@
 package io.skyrelay.gateway;
 
+import io.skyrelay.connectors.testing.PostgresServer;
 import java.nio.file.Path;
 
 /** The S3 connector's conformance suite against a gateway whose namespace is in PostgreSQL. */

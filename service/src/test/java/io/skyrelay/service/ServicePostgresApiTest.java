@@ -1,5 +1,6 @@
 package io.skyrelay.service;
 
+import io.skyrelay.connectors.testing.PostgresServer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package io.skyrelay.gateway;
+package io.skyrelay.connectors.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -35,8 +35,8 @@ public final class PostgresServer implements AutoCloseable {
   static final Path BIN =
       Path.of(System.getProperty("skyrelay.postgres.bin", "/usr/lib/postgresql/15/bin"));
 
-  static final String USER = "skyrelay";
-  static final String PASSWORD = "pg-test-secret-Q7w2e";
+  public static final String USER = "skyrelay";
+  public static final String PASSWORD = "pg-test-secret-Q7w2e";
 
   private final Path dir;
   private final Path data;
@@ -154,7 +154,7 @@ public final class PostgresServer implements AutoCloseable {
     throw new IllegalStateException("PostgreSQL did not accept connections in 60 s: " + logTail());
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
@@ -177,7 +177,7 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /** Opens a connection to {@code database}, for checks of what the gateways stored. */
-  Connection connect(String database) throws SQLException {
+  public Connection connect(String database) throws SQLException {
     return DriverManager.getConnection(jdbcUrl(database), USER, PASSWORD);
   }
 
