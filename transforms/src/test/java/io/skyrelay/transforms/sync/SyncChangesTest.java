@@ -271,7 +271,8 @@ class SyncChangesTest {
             "Parse",
             "OrderPerKey/ParMultiDo(OrderPerKey)",
             "Apply/ParMultiDo(ApplyChanges)",
-            "Archive/ParMultiDo(Archive)"),
+            "Archive/ParMultiDo(Archive)",
+            "DeadLetters"),
         primitiveNames(p));
   }
 
