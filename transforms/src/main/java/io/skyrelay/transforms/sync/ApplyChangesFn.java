@@ -4,6 +4,7 @@ import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.PreconditionFailedException;
+import io.skyrelay.connectors.Redactor;
 import io.skyrelay.connectors.StoreException;
 import io.skyrelay.connectors.ThrottledException;
 import io.skyrelay.connectors.TransientStoreException;
@@ -271,7 +272,9 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
             + (n == 1 ? " attempt: " : " attempts: ")
             + (failure instanceof StoreException
                 ? failure.getMessage()
-                : failure.getClass().getSimpleName() + ": " + failure.getMessage());
+                // not a store's message, so not yet redacted
+                : Redactor.redact(
+                    failure.getClass().getSimpleName() + ": " + failure.getMessage()));
     LOG.warn("{}; sent to the dead-letter topic", reason);
     SyncMetrics.FAILED.inc();
     SyncMetrics.DEAD_LETTERED.inc();
