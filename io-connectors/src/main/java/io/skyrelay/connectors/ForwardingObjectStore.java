@@ -79,6 +79,11 @@ public abstract class ForwardingObjectStore implements ObjectStore {
   }
 
   @Override
+  public Optional<ConditionalDelete> conditionalDelete() {
+    return delegate.conditionalDelete();
+  }
+
+  @Override
   public Optional<ServerSideCopy> serverSideCopy() {
     return delegate.serverSideCopy();
   }

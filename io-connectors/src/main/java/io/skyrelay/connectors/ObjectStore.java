@@ -72,6 +72,14 @@ public interface ObjectStore extends AutoCloseable {
   void delete(String key);
 
   /**
+   * Deletes that check the object's ETag in the same request (S3 and Azure If-Match, GCS
+   * ifGenerationMatch); empty for stores that have none (local disk, Swift).
+   */
+  default Optional<ConditionalDelete> conditionalDelete() {
+    return Optional.empty();
+  }
+
+  /**
    * Deletes many objects, in as few requests as the store allows. Missing keys are not errors.
    *
    * @return the keys that could not be deleted, each with the reason; empty when all succeeded

@@ -33,6 +33,7 @@ import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.BoundedInputStream;
 import io.skyrelay.connectors.ByteRange;
+import io.skyrelay.connectors.ConditionalDelete;
 import io.skyrelay.connectors.Digests;
 import io.skyrelay.connectors.InvalidKeyException;
 import io.skyrelay.connectors.ListPage;
@@ -508,6 +509,24 @@ public final class AzureBlobObjectStore implements ObjectStore {
             blob.deleteIfExistsWithResponse(
                 DeleteSnapshotsOptionType.INCLUDE, null, null, Context.NONE),
         e -> errors.translate(e, "deleting", key));
+  }
+
+  /** Delete Blob with If-Match. */
+  @Override
+  public Optional<ConditionalDelete> conditionalDelete() {
+    return Optional.of(
+        (key, etag) -> {
+          BlockBlobClient blob = blob(key);
+          retrier.call(
+              "delete " + key + " if its ETag is " + etag,
+              () ->
+                  blob.deleteIfExistsWithResponse(
+                      DeleteSnapshotsOptionType.INCLUDE,
+                      new BlobRequestConditions().setIfMatch(quote(etag)),
+                      null,
+                      Context.NONE),
+              e -> errors.translate(e, "deleting", key));
+        });
   }
 
   /**

@@ -16,6 +16,7 @@ import com.google.cloud.storage.StorageClass;
 import com.google.cloud.storage.StorageException;
 import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.ByteRange;
+import io.skyrelay.connectors.ConditionalDelete;
 import io.skyrelay.connectors.Digests;
 import io.skyrelay.connectors.InvalidKeyException;
 import io.skyrelay.connectors.KeyOrder;
@@ -531,6 +532,30 @@ public final class GcsObjectStore implements ObjectStore {
   public void delete(String key) {
     checkKey(key);
     deleteIgnoringMissing(key);
+  }
+
+  /** A delete with ifGenerationMatch: an ETag here is the generation. */
+  @Override
+  public Optional<ConditionalDelete> conditionalDelete() {
+    return Optional.of(
+        (key, etag) -> {
+          checkKey(key);
+          long generation = generationOf(key, etag);
+          String what = "deleting " + uri(key) + " if its generation is " + generation;
+          retrier.call(
+              what,
+              () -> {
+                try {
+                  return storage.delete(blobId(key), BlobSourceOption.generationMatch(generation));
+                } catch (StorageException e) {
+                  if (e.getCode() == 404) {
+                    return false;
+                  }
+                  throw e;
+                }
+              },
+              e -> errors.translate(e, what, key, null));
+        });
   }
 
   /** Deletes one object, reserved prefix included; a missing object is not an error. */

@@ -139,6 +139,23 @@ public final class LocalObjectStore implements ObjectStore {
     if (key.indexOf('\0') >= 0) {
       throw new InvalidKeyException("key '" + key.replace('\0', '?') + "' contains a NUL byte");
     }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw new InvalidKeyException(
+            String.format(
+                "key '%s' contains the control character U+%04X at %d; local file names may not"
+                    + " hold control characters",
+                printable(key), (int) c, i));
+      }
+    }
+    if (key.indexOf('\\') >= 0) {
+      throw new InvalidKeyException(
+          "key '"
+              + key
+              + "' contains a backslash, a folder separator on Windows that would make its"
+              + " segments ('..' among them) mean something else there; local keys use '/' only");
+    }
     if (key.endsWith("/")) {
       throw new InvalidKeyException(
           "key '" + key + "' ends with '/'; a local disk cannot hold a file named like a folder");
@@ -172,6 +189,13 @@ public final class LocalObjectStore implements ObjectStore {
       throw new InvalidKeyException("key '" + key + "' would leave the store root " + root);
     }
     return file;
+  }
+
+  /** The key with control characters shown as {@code ?}, for messages and terminals. */
+  private static String printable(String key) {
+    StringBuilder out = new StringBuilder(key.length());
+    key.chars().forEach(c -> out.append(Character.isISOControl(c) ? '?' : (char) c));
+    return out.toString();
   }
 
   private static String abbreviate(String key) {

@@ -5,6 +5,7 @@ import static io.skyrelay.connectors.s3.S3Etags.unquote;
 
 import io.skyrelay.connectors.BatchDeleteResult;
 import io.skyrelay.connectors.ByteRange;
+import io.skyrelay.connectors.ConditionalDelete;
 import io.skyrelay.connectors.InvalidKeyException;
 import io.skyrelay.connectors.ListPage;
 import io.skyrelay.connectors.ListRequest;
@@ -199,6 +200,19 @@ public final class S3ObjectStore implements ObjectStore {
   public void delete(String key) {
     checkKey(key);
     requests.delete(key);
+  }
+
+  /** DeleteObject with If-Match, which AWS S3 and S3Proxy answer with 412 if the ETag differs. */
+  @Override
+  public Optional<ConditionalDelete> conditionalDelete() {
+    return Optional.of(
+        (key, etag) -> {
+          checkKey(key);
+          retrier.call(
+              "delete " + key + " if its ETag is " + etag,
+              () -> s3.deleteObject(b -> b.bucket(bucket).key(key).ifMatch("\"" + etag + "\"")),
+              e -> errors.translate(e, "deleting", key));
+        });
   }
 
   @Override

@@ -84,6 +84,37 @@ class LocalObjectStoreTest {
   }
 
   @Test
+  void keysWithBackslashesOrControlCharactersAreRefusedWithWhatIsWrong() throws IOException {
+    LocalObjectStore store = new LocalObjectStore(root.resolve("store"));
+    for (String key : List.of("..\\outside", "a\\b.txt", "C:\\x")) {
+      InvalidKeyException e =
+          assertThrows(
+              InvalidKeyException.class,
+              () -> store.put(key, new ByteArrayInputStream(new byte[1]), 1, PutOptions.DEFAULT),
+              key);
+      assertTrue(
+          e.getMessage().contains("backslash") || e.getMessage().contains("absolute"),
+          e.getMessage());
+    }
+    for (String key : List.of("bell\u0007.txt", "new\nline", "esc\u001b[31m", "del\u007f")) {
+      InvalidKeyException e =
+          assertThrows(
+              InvalidKeyException.class,
+              () -> store.put(key, new ByteArrayInputStream(new byte[1]), 1, PutOptions.DEFAULT),
+              key);
+      assertTrue(e.getMessage().contains("control character U+00"), e.getMessage());
+      assertFalse(e.getMessage().chars().anyMatch(Character::isISOControl), e.getMessage());
+    }
+    assertEquals(List.of(), store.listAllToList(""));
+    try (var files = Files.list(root)) {
+      assertEquals(
+          List.of(),
+          files.filter(f -> !f.equals(root.resolve("store"))).toList(),
+          "nothing outside the store");
+    }
+  }
+
+  @Test
   void namesThatAreBothObjectAndFolderAreRefusedAndNewFoldersAreMade() throws IOException {
     LocalObjectStore store = new LocalObjectStore(root);
     byte[] one = {1};

@@ -2,7 +2,6 @@ package io.skyrelay.pipelines.common;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.skyrelay.connectors.InvalidStoreUriException;
 import io.skyrelay.connectors.ObjectStoreProvider;
 import io.skyrelay.connectors.ObjectStores;
@@ -72,8 +71,8 @@ public final class StoresFile {
     JsonNode root;
     YamlLines lines;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
       lines = YamlLines.of(file);
+      root = new ObjectMapper(ConfigYaml.factory()).readTree(file.toFile());
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read stores file " + file + ": " + e.getMessage());
     }

@@ -2,8 +2,9 @@ package io.skyrelay.pipelines.common;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -22,12 +23,33 @@ public final class YamlLines {
 
   public static YamlLines of(Path file) throws IOException {
     YamlLines y = new YamlLines();
-    try (JsonParser p = new YAMLFactory().createParser(file.toFile())) {
+    long size = Files.size(file);
+    if (size > ConfigYaml.MAX_BYTES) {
+      throw new IOException(
+          "the file is "
+              + size
+              + " bytes, more than the "
+              + ConfigYaml.MAX_BYTES
+              + " bytes a configuration file may have");
+    }
+    int aliases = 0;
+    try (JsonParser p = ConfigYaml.factory().createParser(file.toFile())) {
       Deque<String> path = new ArrayDeque<>();
       Deque<int[]> arrayIndex = new ArrayDeque<>();
       String field = null;
       JsonToken t;
       while ((t = p.nextToken()) != null) {
+        if (p instanceof YAMLParser yaml
+            && yaml.isCurrentAlias()
+            && ++aliases > ConfigYaml.MAX_ALIASES) {
+          throw new IOException(
+              "line "
+                  + p.currentTokenLocation().getLineNr()
+                  + ": more than "
+                  + ConfigYaml.MAX_ALIASES
+                  + " aliases (*name); a configuration file may use at most "
+                  + ConfigYaml.MAX_ALIASES);
+        }
         switch (t) {
           case FIELD_NAME -> {
             field = p.currentName();

@@ -337,7 +337,15 @@ public final class ReplicateCommand implements Callable<Integer> {
         summary.deleted(),
         summary.failed(),
         summary.deleteRefused());
-    summary.failures().forEach(f -> LOG.warn("{} {}: {}", f.action, f.key, f.error));
+    summary
+        .failures()
+        .forEach(
+            f ->
+                LOG.warn(
+                    "{} {}: {}",
+                    f.action,
+                    ReplicationSummary.printable(f.key),
+                    ReplicationSummary.printable(f.error)));
     System.out.println(
         "  results: " + out.resolve("results-*.avro") + ", " + out.resolve("report.json"));
     return summary.failed() > 0 || summary.deleteRefused() > 0 ? ExitStatus.PARTIAL : ExitStatus.OK;

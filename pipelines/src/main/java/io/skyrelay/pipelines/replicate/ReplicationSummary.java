@@ -277,10 +277,31 @@ public record ReplicationSummary(
                           + " "
                           + destinations.get(f.destination).uri()
                           + " "
-                          + f.key
+                          + printable(f.key)
                           + ": "
-                          + f.error));
+                          + printable(f.error)));
     }
+  }
+
+  /**
+   * Text with control characters written as {@code \\uXXXX}: a key from a hostile listing must not
+   * move the cursor or recolour the terminal it is printed on.
+   */
+  static String printable(String text) {
+    if (text == null || text.chars().noneMatch(Character::isISOControl)) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    text.chars()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", c));
+              } else {
+                out.append((char) c);
+              }
+            });
+    return out.toString();
   }
 
   /** Writes the summary as JSON. */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.skyrelay.pipelines.common.ConfigYaml;
 import io.skyrelay.pipelines.common.StoresFile;
 import io.skyrelay.pipelines.common.YamlLines;
 import io.skyrelay.transforms.replicate.StoreLocation;
@@ -127,7 +127,7 @@ public final class SyncConfig {
 
   public static SyncConfig read(Path file, Map<String, String> env) {
     ObjectMapper yaml =
-        new ObjectMapper(new YAMLFactory())
+        new ObjectMapper(ConfigYaml.factory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     FileModel model;

@@ -31,7 +31,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <pre>
  * ReadEvents (Kafka) -> ToMessages -> {@link SyncChanges}: Parse -> OrderPerKey (keyed state)
  *   -> Apply (to replicas) -> Archive (timers)
- * Parse's malformed messages -> ToDeadLetterRecords -> WriteDeadLetters (Kafka)
+ * Parse's malformed messages, Apply's events given up on -> ToDeadLetterRecords -> WriteDeadLetters
  * </pre>
  *
  * Kafka offsets are committed when the runner finalizes a checkpoint, so a restart resumes after
@@ -66,8 +66,10 @@ public final class SyncJob {
 
   /**
    * A dead letter as a record of the dead-letter topic: the original key, value and headers, plus
-   * {@code skyrelay-error} (the reason) and {@code skyrelay-source-topic}, {@code -partition},
-   * {@code -offset}.
+   * {@code skyrelay-error} (the reason), {@code skyrelay-attempts} and {@code
+   * skyrelay-source-topic}, {@code -partition}, {@code -offset} (-1 for an event that could not be
+   * applied: its value is then the event, see {@link
+   * io.skyrelay.transforms.sync.ApplyChangesFn#PAYLOAD_HEADER}).
    */
   static final class ToProducerRecordFn extends DoFn<DeadLetter, ProducerRecord<byte[], byte[]>> {
     private final String topic;
@@ -85,6 +87,7 @@ public final class SyncJob {
         headers.add(h.name, h.value);
       }
       headers.add("skyrelay-error", utf8(dead.reason));
+      headers.add("skyrelay-attempts", utf8(Integer.toString(dead.attempts)));
       headers.add("skyrelay-source-topic", utf8(m.topic));
       headers.add("skyrelay-source-partition", utf8(Integer.toString(m.partition)));
       headers.add("skyrelay-source-offset", utf8(Long.toString(m.offset)));

@@ -9,11 +9,12 @@ import io.skyrelay.connectors.Redactor;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class StoresFileTest {
+public class StoresFileTest {
 
   @TempDir Path tmp;
 
@@ -31,6 +32,36 @@ class StoresFileTest {
     Path f = tmp.resolve("stores.yaml");
     Files.writeString(f, yaml);
     return assertThrows(IllegalArgumentException.class, () -> StoresFile.read(f, env)).getMessage();
+  }
+
+  /** A file that is huge, nested too deep or full of aliases (an alias bomb). */
+  public static List<String> hostileYaml() {
+    String bomb =
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            + "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+            + "stores: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
+    return List.of(
+        "stores:\n  - uri: file:///x\n# " + "x".repeat(ConfigYaml.MAX_BYTES) + "\n",
+        "stores: " + "[".repeat(1000) + "]".repeat(1000) + "\n",
+        bomb);
+  }
+
+  /** What the refusal of each of {@link #hostileYaml} must say. */
+  public static List<String> limitsNamed() {
+    return List.of(
+        "more than the " + ConfigYaml.MAX_BYTES + " bytes",
+        "maximum allowed (" + ConfigYaml.MAX_NESTING,
+        "more than " + ConfigYaml.MAX_ALIASES + " aliases");
+  }
+
+  @Test
+  void hugeDeeplyNestedAndAliasBombFilesAreRefusedNamingTheLimit() throws Exception {
+    for (int i = 0; i < hostileYaml().size(); i++) {
+      String message = error(hostileYaml().get(i), Map.of());
+      assertTrue(message.contains(limitsNamed().get(i)), message);
+      assertTrue(message.length() < 400, message);
+    }
   }
 
   @Test

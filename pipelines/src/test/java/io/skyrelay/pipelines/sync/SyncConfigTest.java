@@ -56,6 +56,17 @@ class SyncConfigTest {
   }
 
   @Test
+  void hugeDeeplyNestedAndAliasBombFilesAreRefusedNamingTheLimit() throws Exception {
+    var files = io.skyrelay.pipelines.common.StoresFileTest.hostileYaml();
+    for (int i = 0; i < files.size(); i++) {
+      String message = bad(files.get(i).replace("stores:", "mappings:")).getMessage();
+      String limit = io.skyrelay.pipelines.common.StoresFileTest.limitsNamed().get(i);
+      assertTrue(message.contains(limit), message);
+      assertTrue(message.length() < 400, message);
+    }
+  }
+
+  @Test
   void mappingsThatShareATopicMustShareItsFormat() throws Exception {
     String twoOnOneTopic =
         """

@@ -11,6 +11,7 @@ import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
 import io.skyrelay.transforms.replicate.ObjectCopier;
+import io.skyrelay.transforms.sync.ApplyChangesFn;
 import io.skyrelay.transforms.sync.SyncMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -297,6 +298,71 @@ class SyncJobTest {
         new String(
             dead.get(0).headers().lastHeader("skyrelay-source-topic").value(),
             StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void anEventThatCannotBeAppliedIsDeadLetteredWithItsReasonAndTheJobKeepsApplyingOthers()
+      throws Exception {
+    Mapping m = mapping("poison");
+    // A file where the replica needs a folder: blocked/x.txt can never be written there.
+    Files.createDirectories(m.replicaDir());
+    Files.writeString(m.replicaDir().resolve("blocked"), "in the way");
+    PipelineResult result = null;
+    try (ObjectStore src = ObjectStores.open("s3://" + m.bucket(), s3.settings());
+        ObjectStore replica =
+            ObjectStores.open(m.replicaDir().toUri().toString(), StoreSettings.EMPTY);
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      byte[] v = "refused at the replica".getBytes(StandardCharsets.UTF_8);
+      String etag =
+          src.put("blocked/x.txt", new ByteArrayInputStream(v), v.length, PutOptions.DEFAULT)
+              .etag();
+      send(
+          producer,
+          m.topic(),
+          s3Event(
+              m.bucket(), "blocked/x.txt", "ObjectCreated:Put", v.length, etag, nextSequencer()));
+      writeAndNotify(src, producer, m.bucket(), m.topic(), 0, 3, "before");
+      Pipeline p =
+          Pipeline.create(
+              PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--blockOnRun=false")
+                  .create());
+      SyncJob.build(p, m.config(), 0);
+      result = p.run();
+      PipelineResult running = result;
+      waitUntil(() -> counter(running, "dead-lettered") == 1, "blocked/x.txt is dead-lettered");
+
+      List<ConsumerRecord<byte[], byte[]>> dead = readAll("dlq-" + m.topic(), 1);
+      assertEquals(1, dead.size());
+      assertEquals("blocked/x.txt", new String(dead.get(0).key(), StandardCharsets.UTF_8));
+      String reason = header(dead.get(0), "skyrelay-error");
+      assertTrue(reason.contains("blocked/x.txt") && reason.contains("is an object"), reason);
+      assertEquals("1", header(dead.get(0), "skyrelay-attempts"), "not retried: it cannot help");
+      assertEquals(
+          ApplyChangesFn.PAYLOAD_CHANGE_EVENT, header(dead.get(0), ApplyChangesFn.PAYLOAD_HEADER));
+      String event = new String(dead.get(0).value(), StandardCharsets.UTF_8);
+      assertTrue(event.contains(etag) && event.contains("CREATED"), event);
+
+      // Still running: events sent after the dead letter are applied too.
+      writeAndNotify(src, producer, m.bucket(), m.topic(), 3, 2, "after");
+      waitUntil(
+          () -> contents(replica).keySet().containsAll(List.of("obj-0", "obj-3", "obj-4")),
+          "the other objects are replicated");
+      for (int i = 0; i < 5; i++) {
+        assertArrayEquals(contents(src).get("obj-" + i), contents(replica).get("obj-" + i));
+      }
+      assertEquals(PipelineResult.State.RUNNING, result.getState());
+      assertEquals(1, counter(result, "dead-lettered"));
+      assertEquals(1, counter(result, "failed"));
+    } finally {
+      if (result != null) {
+        result.cancel();
+      }
+    }
+  }
+
+  static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    var h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   /** Writes {@code n} objects (or overwrites them) and sends their events. */

@@ -4,13 +4,21 @@ import io.skyrelay.connectors.ObjectInfo;
 import io.skyrelay.connectors.ObjectNotFoundException;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.PreconditionFailedException;
+import io.skyrelay.connectors.Redactor;
 import io.skyrelay.connectors.StoreException;
+import io.skyrelay.connectors.ThrottledException;
+import io.skyrelay.connectors.TransientStoreException;
 import io.skyrelay.transforms.replicate.ObjectCopier;
 import io.skyrelay.transforms.values.ChangeEvent;
+import io.skyrelay.transforms.values.DeadLetter;
+import io.skyrelay.transforms.values.NotificationMessage;
 import io.skyrelay.transforms.values.ObjectEntry;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,11 +27,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.avro.Schema;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.JsonEncoder;
+import org.apache.avro.reflect.ReflectData;
+import org.apache.avro.reflect.ReflectDatumWriter;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +56,15 @@ import org.slf4j.LoggerFactory;
  *
  * Applied events are passed on (for archiving).
  *
+ * <p>An event that cannot be applied does not stop the others: a store error that a retry cannot
+ * fix (access denied, an invalid key, any error not marked transient) is given up at once, a
+ * transient or throttled one after {@code maxAttempts} attempts with exponential backoff (each
+ * attempt already includes the connector's own retries). The event then goes to the {@link
+ * #DEAD_LETTERS} output, as a {@link DeadLetter} whose message carries the event as Avro JSON
+ * (header {@value #PAYLOAD_HEADER}), with the reason and the number of attempts, counted as {@code
+ * dead-lettered} and {@code failed}. Only an interrupted apply (the job is stopping) fails the
+ * bundle, which the runner then retries from the last checkpoint.
+ *
  * <p>Copies wait on the network, so up to {@code concurrency} events of a bundle are applied at
  * once; events of one object are applied one after the other, in the order they arrived. Outputs
  * and failures surface when the bundle finishes (before Flink takes a checkpoint), so a bundle that
@@ -51,11 +74,30 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
 
   private static final Logger LOG = LoggerFactory.getLogger(ApplyChangesFn.class);
 
+  /** The events applied at every replica. */
+  public static final TupleTag<KV<String, ChangeEvent>> APPLIED = new TupleTag<>("applied") {};
+
+  /** The events given up on, with the reason and the number of attempts. */
+  public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>("apply-dead-letters") {};
+
+  /** The header of an apply dead letter's message that says what its value holds. */
+  public static final String PAYLOAD_HEADER = "skyrelay-payload";
+
+  /** The value of {@link #PAYLOAD_HEADER}: the value is a {@link ChangeEvent} as Avro JSON. */
+  public static final String PAYLOAD_CHANGE_EVENT = "change-event+avro-json";
+
+  /** How many times a transient failure is tried, unless set. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 4;
+
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
+
   private final List<SyncMapping> mappings;
   private final int concurrency;
+  private final int maxAttempts;
   private transient ExecutorService pool;
   private transient List<Pending> pending;
-  private transient Map<String, CompletableFuture<Boolean>> lastOfKey;
+  private transient Map<String, CompletableFuture<Outcome>> lastOfKey;
   private transient List<ObjectStore> sources;
   private transient List<List<ObjectCopier>> copiers;
   private transient List<List<ObjectStore>> replicaStores;
@@ -68,18 +110,32 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
       KV<String, ChangeEvent> element,
       Instant timestamp,
       BoundedWindow window,
-      CompletableFuture<Boolean> applied) {}
+      CompletableFuture<Outcome> applied) {}
+
+  /** What became of one event: applied (passed on), skipped, or given up on. */
+  private record Outcome(boolean applied, DeadLetter deadLetter) {
+    static final Outcome APPLIED = new Outcome(true, null);
+    static final Outcome SKIPPED = new Outcome(false, null);
+  }
 
   public ApplyChangesFn(List<SyncMapping> mappings) {
     this(mappings, 32);
   }
 
   public ApplyChangesFn(List<SyncMapping> mappings, int concurrency) {
+    this(mappings, concurrency, DEFAULT_MAX_ATTEMPTS);
+  }
+
+  public ApplyChangesFn(List<SyncMapping> mappings, int concurrency, int maxAttempts) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
     }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+    }
     this.mappings = List.copyOf(mappings);
     this.concurrency = concurrency;
+    this.maxAttempts = maxAttempts;
   }
 
   @Setup
@@ -123,8 +179,8 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
       @Timestamp Instant timestamp,
       BoundedWindow window) {
     MetricsContainer metrics = MetricsEnvironment.getCurrentContainer();
-    CompletableFuture<Boolean> before = lastOfKey.get(element.getKey());
-    CompletableFuture<Boolean> applied =
+    CompletableFuture<Outcome> before = lastOfKey.get(element.getKey());
+    CompletableFuture<Outcome> applied =
         before == null
             ? CompletableFuture.supplyAsync(() -> applyWith(metrics, element), pool)
             // after the previous event of this object, whether or not it succeeded
@@ -141,8 +197,11 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
     Exception failure = null;
     for (Pending p : done) {
       try {
-        if (p.applied().get()) {
-          context.output(p.element(), p.timestamp(), p.window());
+        Outcome outcome = p.applied().get();
+        if (outcome.applied()) {
+          context.output(APPLIED, p.element(), p.timestamp(), p.window());
+        } else if (outcome.deadLetter() != null) {
+          context.output(DEAD_LETTERS, outcome.deadLetter(), p.timestamp(), p.window());
         }
       } catch (ExecutionException e) {
         if (failure == null) {
@@ -156,12 +215,94 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
     }
   }
 
-  private boolean applyWith(MetricsContainer metrics, KV<String, ChangeEvent> element) {
+  private Outcome applyWith(MetricsContainer metrics, KV<String, ChangeEvent> element) {
     // Beam's metrics belong to the thread that runs the DoFn: lend its container to this one.
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-      return apply(element);
+      return applyWithRetries(element);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private Outcome applyWithRetries(KV<String, ChangeEvent> element) {
+    for (int attempt = 1; ; attempt++) {
+      RuntimeException failure;
+      try {
+        return apply(element) ? Outcome.APPLIED : Outcome.SKIPPED;
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        throw failure; // the job is stopping: not the event's fault
+      }
+      boolean retryable =
+          failure instanceof TransientStoreException
+              || failure instanceof ThrottledException
+              || failure instanceof UncheckedIOException;
+      if (!retryable || attempt >= maxAttempts) {
+        return deadLetter(element, failure, attempt);
+      }
+      SyncMetrics.APPLY_RETRIES.inc();
+      long backoff =
+          Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 20));
+      LOG.info(
+          "applying {} failed (attempt {} of {}), retrying in {} ms: {}",
+          element.getValue(),
+          attempt,
+          maxAttempts,
+          backoff,
+          failure.getMessage());
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException stopping) {
+        Thread.currentThread().interrupt();
+        throw failure;
+      }
+    }
+  }
+
+  private Outcome deadLetter(KV<String, ChangeEvent> element, RuntimeException failure, int n) {
+    ChangeEvent e = element.getValue();
+    SyncMapping mapping = mappings.get(OrderPerKeyFn.mappingOf(element.getKey()));
+    String reason =
+        "applying "
+            + e
+            + " failed after "
+            + n
+            + (n == 1 ? " attempt: " : " attempts: ")
+            + (failure instanceof StoreException
+                ? failure.getMessage()
+                // not a store's message, so not yet redacted
+                : Redactor.redact(
+                    failure.getClass().getSimpleName() + ": " + failure.getMessage()));
+    LOG.warn("{}; sent to the dead-letter topic", reason);
+    SyncMetrics.FAILED.inc();
+    SyncMetrics.DEAD_LETTERED.inc();
+    NotificationMessage message =
+        new NotificationMessage(
+            mapping.topic(),
+            -1,
+            -1,
+            e.key.getBytes(StandardCharsets.UTF_8),
+            asJson(e),
+            List.of(
+                new NotificationMessage.Header(
+                    PAYLOAD_HEADER, PAYLOAD_CHANGE_EVENT.getBytes(StandardCharsets.UTF_8))));
+    return new Outcome(false, new DeadLetter(message, reason, n));
+  }
+
+  private static final Schema CHANGE_EVENT_SCHEMA = ReflectData.get().getSchema(ChangeEvent.class);
+
+  /** The event as Avro JSON, which {@code JsonDecoder} with the same schema reads back. */
+  static byte[] asJson(ChangeEvent e) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      JsonEncoder encoder = EncoderFactory.get().jsonEncoder(CHANGE_EVENT_SCHEMA, out);
+      new ReflectDatumWriter<ChangeEvent>(CHANGE_EVENT_SCHEMA).write(e, encoder);
+      encoder.flush();
+      return out.toByteArray();
+    } catch (IOException impossible) {
+      throw new UncheckedIOException(impossible);
     }
   }
 
@@ -174,18 +315,11 @@ public final class ApplyChangesFn extends DoFn<KV<String, ChangeEvent>, KV<Strin
       SyncMetrics.skipped("outside-prefix");
       return false;
     }
-    boolean applied;
-    try {
-      applied =
-          switch (e.kind) {
-            case CREATED, METADATA_UPDATED -> copy(m, e, rel);
-            case DELETED -> delete(m, mapping, e, rel);
-          };
-    } catch (StoreException ex) {
-      LOG.warn("applying {} failed: {}", e, ex.getMessage());
-      SyncMetrics.FAILED.inc();
-      throw ex;
-    }
+    boolean applied =
+        switch (e.kind) {
+          case CREATED, METADATA_UPDATED -> copy(m, e, rel);
+          case DELETED -> delete(m, mapping, e, rel);
+        };
     if (applied) {
       long lag = Math.max(0, System.currentTimeMillis() - e.eventTimeMillis);
       SyncMetrics.APPLIED.inc();

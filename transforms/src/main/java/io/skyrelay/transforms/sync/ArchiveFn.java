@@ -29,6 +29,15 @@ import org.joda.time.Instant;
  * expiry survive restarts. A newer event for the object restarts its clock; an applied delete
  * cancels it (with deletes not propagated, the clock runs on, and when it fires the source object
  * is found gone and the archive is skipped, counted as {@code skipped.archive-source-changed}).
+ *
+ * <p>Without {@code keepLocal} a newer object is never lost: the source copy is deleted only if it
+ * is still the version that was archived, by a delete the store itself makes conditional on the
+ * ETag ({@link ObjectStore#conditionalDelete}: S3 and Azure If-Match, GCS ifGenerationMatch). If
+ * the object was overwritten in between, the delete is refused and the newer version stays (counted
+ * as {@code skipped.archive-overwritten}; its own event archives it later). A source store without
+ * conditional deletes (local disk, Swift) keeps its copy, counted as {@code
+ * skipped.archive-kept-no-conditional-delete}: a check followed by a delete could race with a
+ * write.
  */
 public final class ArchiveFn extends DoFn<KV<String, ChangeEvent>, Void> {
 
@@ -86,24 +95,52 @@ public final class ArchiveFn extends DoFn<KV<String, ChangeEvent>, Void> {
     }
     SyncMapping m = mappings.get(OrderPerKeyFn.mappingOf(key));
     SyncMapping.ArchivePolicy policy = m.archive();
-    String rel = m.relativeKey(e.key);
     try (ObjectStore source = m.source().open();
         ObjectStore target = policy.store().open()) {
-      ObjectInfo now = source.head(e.key);
-      ObjectEntry entry = new ObjectEntry(rel, now.size(), now.etag(), null, e.eventTimeMillis);
-      new ObjectCopier(source, m.source(), target, policy.store(), true).copyWhole(entry);
-      ARCHIVED.inc();
-      if (!policy.keepLocal()) {
-        source.delete(e.key);
+      if (!archive(m, e, source, target)) {
+        return;
       }
       archived.write(e);
       current.clear();
       if (policy.expireAfter() != null) {
         expire.offset(org.joda.time.Duration.millis(policy.expireAfter().toMillis())).setRelative();
       }
+    }
+  }
+
+  /**
+   * Copies the object of {@code e} from {@code source} to the archive {@code target}, then, unless
+   * the policy keeps the local copy, deletes it from {@code source} if it is still the version
+   * copied.
+   *
+   * @return whether the object was archived
+   */
+  static boolean archive(SyncMapping m, ChangeEvent e, ObjectStore source, ObjectStore target) {
+    SyncMapping.ArchivePolicy policy = m.archive();
+    String rel = m.relativeKey(e.key);
+    ObjectInfo now;
+    try {
+      now = source.head(e.key);
+      ObjectEntry entry = new ObjectEntry(rel, now.size(), now.etag(), null, e.eventTimeMillis);
+      new ObjectCopier(source, m.source(), target, policy.store(), true).copyWhole(entry);
     } catch (ObjectNotFoundException | PreconditionFailedException changed) {
       SyncMetrics.skipped("archive-source-changed"); // a newer event owns the object now
+      return false;
     }
+    ARCHIVED.inc();
+    if (!policy.keepLocal()) {
+      var conditional = source.conditionalDelete();
+      if (conditional.isEmpty()) {
+        SyncMetrics.skipped("archive-kept-no-conditional-delete");
+      } else {
+        try {
+          conditional.get().deleteIfMatch(e.key, now.etag());
+        } catch (PreconditionFailedException overwritten) {
+          SyncMetrics.skipped("archive-overwritten"); // the newer version stays
+        }
+      }
+    }
+    return true;
   }
 
   @OnTimer("expire")

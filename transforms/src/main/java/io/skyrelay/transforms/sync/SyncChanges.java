@@ -6,10 +6,12 @@ import io.skyrelay.transforms.values.NotificationMessage;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 
@@ -19,7 +21,7 @@ import org.apache.beam.sdk.values.TupleTagList;
  * <pre>
  * Parse (notification messages -> change events per mapping; malformed -> dead letters)
  *   -> OrderPerKey (keyed state: only events newer than the newest seen per mapping and object)
- *   -> Apply (copy or delete at every replica of the mapping)
+ *   -> Apply (copy or delete at every replica of the mapping; events given up on -> dead letters)
  *   -> Archive (timers: copy unchanged objects to the archive store, later expire them)
  * </pre>
  *
@@ -47,15 +49,17 @@ public final class SyncChanges extends PTransform<PCollection<NotificationMessag
 
   private final List<SyncMapping> mappings;
   private final int applyConcurrency;
+  private final int maxApplyAttempts;
 
-  private SyncChanges(List<SyncMapping> mappings, int applyConcurrency) {
+  private SyncChanges(List<SyncMapping> mappings, int applyConcurrency, int maxApplyAttempts) {
     this.mappings = mappings;
     this.applyConcurrency = applyConcurrency;
+    this.maxApplyAttempts = maxApplyAttempts;
   }
 
   /** A sync without mappings yet: set them with {@link #withMappings}. */
   public static SyncChanges create() {
-    return new SyncChanges(null, DEFAULT_APPLY_CONCURRENCY);
+    return new SyncChanges(null, DEFAULT_APPLY_CONCURRENCY, ApplyChangesFn.DEFAULT_MAX_ATTEMPTS);
   }
 
   /**
@@ -71,7 +75,7 @@ public final class SyncChanges extends PTransform<PCollection<NotificationMessag
         throw new IllegalArgumentException("withMappings(): mapping " + i + " is null");
       }
     }
-    return new SyncChanges(List.copyOf(mappings), applyConcurrency);
+    return new SyncChanges(List.copyOf(mappings), applyConcurrency, maxApplyAttempts);
   }
 
   /**
@@ -82,7 +86,42 @@ public final class SyncChanges extends PTransform<PCollection<NotificationMessag
       throw new IllegalArgumentException(
           "withApplyConcurrency() must be at least 1, got " + concurrency);
     }
-    return new SyncChanges(mappings, concurrency);
+    return new SyncChanges(mappings, concurrency, maxApplyAttempts);
+  }
+
+  /**
+   * How many times an event whose apply fails transiently is tried before it goes to the dead
+   * letters ({@value ApplyChangesFn#DEFAULT_MAX_ATTEMPTS} unless set); an error that a retry cannot
+   * fix sends it there at once.
+   */
+  public SyncChanges withMaxApplyAttempts(int attempts) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException(
+          "withMaxApplyAttempts() must be at least 1, got " + attempts);
+    }
+    return new SyncChanges(mappings, applyConcurrency, attempts);
+  }
+
+  /**
+   * Apply's step with its two outputs, under the full name it had when it had one ({@code
+   * Apply/ParMultiDo(ApplyChanges)}), which the Flink runner uses as the operator's uid.
+   */
+  private static final class Apply
+      extends PTransform<PCollection<KV<String, ChangeEvent>>, PCollectionTuple> {
+    private final ApplyChangesFn fn;
+
+    Apply(ApplyChangesFn fn) {
+      this.fn = fn;
+    }
+
+    @Override
+    public PCollectionTuple expand(PCollection<KV<String, ChangeEvent>> events) {
+      return events.apply(
+          "ParMultiDo(ApplyChanges)",
+          ParDo.of(fn)
+              .withOutputTags(
+                  ApplyChangesFn.APPLIED, TupleTagList.of(ApplyChangesFn.DEAD_LETTERS)));
+    }
   }
 
   @Override
@@ -95,19 +134,26 @@ public final class SyncChanges extends PTransform<PCollection<NotificationMessag
             "Parse",
             ParDo.of(new ParseEventsFn(mappings))
                 .withOutputTags(ParseEventsFn.EVENTS, TupleTagList.of(ParseEventsFn.DEAD_LETTERS)));
-    PCollection<DeadLetter> deadLetters =
+    PCollection<DeadLetter> unparsed =
         parsed.get(ParseEventsFn.DEAD_LETTERS).setCoder(AvroCoder.of(DeadLetter.class));
     KvCoder<String, ChangeEvent> coder =
         KvCoder.of(OrderPerKeyFn.keyCoder(), AvroCoder.of(ChangeEvent.class));
-    PCollection<KV<String, ChangeEvent>> applied =
+    PCollectionTuple outcomes =
         parsed
             .get(ParseEventsFn.EVENTS)
             .setCoder(coder)
             .apply("OrderPerKey", ParDo.of(new OrderPerKeyFn()))
             .setCoder(coder)
-            .apply("Apply", ParDo.of(new ApplyChangesFn(mappings, applyConcurrency)))
-            .setCoder(coder);
+            .apply(
+                "Apply",
+                new Apply(new ApplyChangesFn(mappings, applyConcurrency, maxApplyAttempts)));
+    PCollection<KV<String, ChangeEvent>> applied =
+        outcomes.get(ApplyChangesFn.APPLIED).setCoder(coder);
     applied.apply("Archive", ParDo.of(new ArchiveFn(mappings)));
+    PCollection<DeadLetter> deadLetters =
+        PCollectionList.of(unparsed)
+            .and(outcomes.get(ApplyChangesFn.DEAD_LETTERS).setCoder(AvroCoder.of(DeadLetter.class)))
+            .apply("DeadLetters", Flatten.pCollections());
     return new SyncResult(messages.getPipeline(), applied, deadLetters);
   }
 }

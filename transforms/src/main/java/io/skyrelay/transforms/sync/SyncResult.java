@@ -14,7 +14,7 @@ import org.apache.beam.sdk.values.TupleTag;
 /**
  * What {@link SyncChanges} produces: the change events it applied to the replicas, keyed by mapping
  * and object ({@link OrderPerKeyFn#mappingOf} gives the mapping's position), and the messages it
- * could not parse.
+ * could not parse or events it gave up applying.
  */
 public final class SyncResult implements POutput {
 
@@ -39,7 +39,10 @@ public final class SyncResult implements POutput {
     return applied;
   }
 
-  /** The messages that could not be parsed, whole, each with the reason. */
+  /**
+   * The messages that could not be parsed, whole, and the events that could not be applied (see
+   * {@link ApplyChangesFn}), each with the reason and the number of attempts.
+   */
   public PCollection<DeadLetter> deadLetters() {
     return deadLetters;
   }

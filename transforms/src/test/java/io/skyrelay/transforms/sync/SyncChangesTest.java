@@ -1,18 +1,22 @@
 package io.skyrelay.transforms.sync;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skyrelay.connectors.ForwardingObjectStore;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
+import io.skyrelay.connectors.WriteResult;
 import io.skyrelay.connectors.local.LocalObjectStore;
 import io.skyrelay.connectors.s3.embedded.S3ProxyServer;
 import io.skyrelay.transforms.replicate.StoreLocation;
+import io.skyrelay.transforms.values.ChangeEvent;
 import io.skyrelay.transforms.values.KeyFilter;
 import io.skyrelay.transforms.values.NotificationMessage;
 import java.io.ByteArrayInputStream;
@@ -267,7 +271,8 @@ class SyncChangesTest {
             "Parse",
             "OrderPerKey/ParMultiDo(OrderPerKey)",
             "Apply/ParMultiDo(ApplyChanges)",
-            "Archive/ParMultiDo(Archive)"),
+            "Archive/ParMultiDo(Archive)",
+            "DeadLetters"),
         primitiveNames(p));
   }
 
@@ -314,5 +319,61 @@ class SyncChangesTest {
     Pipeline p = pipeline();
     // the original is still without mappings
     assertThrows(IllegalStateException.class, () -> someMessages(p).apply(base));
+  }
+
+  @Test
+  void archiveWithoutKeepLocalLeavesAnObjectOverwrittenBetweenTheCopyAndTheDelete()
+      throws Exception {
+    String bucket = "archive-race";
+    s3.createBucket(bucket);
+    Path archiveDir = tmp.resolve("archive");
+    SyncMapping base = mapping(bucket, List.of(local(tmp.resolve("replica"))));
+    SyncMapping m =
+        new SyncMapping(
+            base.name(),
+            base.source(),
+            base.topic(),
+            base.format(),
+            base.replicas(),
+            true,
+            base.filter(),
+            true,
+            new SyncMapping.ArchivePolicy(
+                local(archiveDir), java.time.Duration.ofSeconds(1), false, null));
+    try (ObjectStore source = m.source().open();
+        ObjectStore archive = new LocalObjectStore(archiveDir)) {
+      ChangeEvent created = new ChangeEvent();
+      created.store = "s3";
+      created.bucket = bucket;
+      created.key = "hot.txt";
+      created.kind = ChangeEvent.Kind.CREATED;
+      created.etag = put(source, "hot.txt", "version 1, archived");
+      created.eventTimeMillis = System.currentTimeMillis();
+      // The hot object is overwritten once its archive copy is written, before the delete.
+      ObjectStore overwritingAfterTheCopy =
+          new ForwardingObjectStore(archive) {
+            @Override
+            public WriteResult put(String key, InputStream in, long length, PutOptions options) {
+              WriteResult written = super.put(key, in, length, options);
+              SyncChangesTest.put(source, "hot.txt", "version 2, written while archiving");
+              return written;
+            }
+          };
+
+      assertTrue(ArchiveFn.archive(m, created, source, overwritingAfterTheCopy));
+
+      assertEquals("version 1, archived", new String(read(archive, "hot.txt"), UTF_8));
+      assertEquals(
+          "version 2, written while archiving",
+          new String(read(source, "hot.txt"), UTF_8),
+          "the newer version survives in the hot store");
+
+      // Not overwritten: the hot copy goes.
+      created.key = "cold.txt";
+      created.etag = put(source, "cold.txt", "archived and removed");
+      assertTrue(ArchiveFn.archive(m, created, source, archive));
+      assertEquals("archived and removed", new String(read(archive, "cold.txt"), UTF_8));
+      assertFalse(source.listAllToList("").stream().anyMatch(o -> o.key().equals("cold.txt")));
+    }
   }
 }

@@ -1,7 +1,9 @@
 package io.skyrelay.transforms.sync.parse;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,12 +16,34 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Reads JSON strictly and says where it is broken. */
+/**
+ * Reads JSON strictly and says where it is broken. A document longer than {@value #MAX_BYTES}
+ * bytes, nested deeper than {@value #MAX_NESTING} levels or with a string longer than {@value
+ * #MAX_STRING} characters is refused with a message naming the limit: no notification comes near
+ * them, and a hostile one must not exhaust the job's memory or stack.
+ */
 final class Json {
+
+  /** The largest message read: 4 MiB (Kafka's default largest record is 1 MB). */
+  static final int MAX_BYTES = 4 << 20;
+
+  /** The deepest nesting of arrays and objects. */
+  static final int MAX_NESTING = 64;
+
+  /** The longest string value, in characters. */
+  static final int MAX_STRING = 1 << 20;
 
   // Configured once, then only read from: safe to share between threads.
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_NESTING)
+                          .maxStringLength(MAX_STRING)
+                          .maxDocumentLength(MAX_BYTES)
+                          .build())
+                  .build())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
@@ -35,6 +59,15 @@ final class Json {
    * @param what names the document in the failure, e.g. "not JSON" or "SQS body is not JSON"
    */
   static JsonNode read(byte[] bytes, String what) throws ParseFailure {
+    if (bytes.length > MAX_BYTES) {
+      throw new ParseFailure(
+          what
+              + ": the message is "
+              + bytes.length
+              + " bytes, more than the "
+              + MAX_BYTES
+              + " bytes a notification may have");
+    }
     try {
       JsonNode node = MAPPER.readTree(bytes);
       if (node == null || node.isMissingNode()) {

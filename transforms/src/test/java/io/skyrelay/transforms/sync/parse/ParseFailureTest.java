@@ -33,6 +33,25 @@ class ParseFailureTest {
     assertContains("at line 1 column 19", reason);
   }
 
+  @ParameterizedTest
+  @EnumSource(NotificationFormat.class)
+  void hostileJsonIsRefusedNamingTheLimit(NotificationFormat format) {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    String reason = failure(parse(deep, format));
+    assertTrue(reason.startsWith("not JSON: "), reason);
+    assertContains("nesting depth", reason);
+    assertContains("(" + Json.MAX_NESTING, reason);
+
+    String longString = "{\"Records\": \"" + "x".repeat(Json.MAX_STRING + 1) + "\"}";
+    reason = failure(parse(longString, format));
+    assertContains("String value length", reason);
+    assertContains(Integer.toString(Json.MAX_STRING), reason);
+
+    byte[] huge = ("[" + "0,".repeat(Json.MAX_BYTES / 2) + "0]").getBytes();
+    reason = failure(PARSER.parse(huge, Map.of(), format));
+    assertContains("the message is " + huge.length + " bytes, more than the 4194304 bytes", reason);
+  }
+
   @Test
   void trailingGarbageIsNotJson() {
     String reason = failure(parse(text("s3_put.json") + "\n{}", NotificationFormat.AUTO));
