@@ -29,7 +29,8 @@ public final class ListPager {
       }
       entries.put(key, o);
     }
-    var tail = request.pageToken() == null ? entries : entries.tailMap(request.pageToken(), false);
+    String after = request.pageToken() != null ? request.pageToken() : request.startAfter();
+    var tail = after == null ? entries : entries.tailMap(after, false);
     List<ObjectInfo> objects = new ArrayList<>();
     List<String> prefixes = new ArrayList<>();
     String last = null;

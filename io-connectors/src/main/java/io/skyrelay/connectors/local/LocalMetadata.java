@@ -28,6 +28,9 @@ final class LocalMetadata {
   /** The largest attribute value read in one call; larger ones are sized first. */
   private static final int ATTRIBUTE_READ = 4096;
 
+  private static final ThreadLocal<ByteBuffer> READ_BUFFER =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(ATTRIBUTE_READ));
+
   static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path meta;
@@ -156,7 +159,8 @@ final class LocalMetadata {
     UserDefinedFileAttributeView view =
         Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
     try {
-      ByteBuffer buf = ByteBuffer.allocate(ATTRIBUTE_READ);
+      // one buffer per thread: a listing reads one attribute per object
+      ByteBuffer buf = READ_BUFFER.get().clear();
       try {
         view.read(ATTRIBUTE, buf);
       } catch (IOException tooSmallOrAbsent) {

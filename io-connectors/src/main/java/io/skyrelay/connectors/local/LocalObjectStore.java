@@ -209,7 +209,11 @@ public final class LocalObjectStore implements ObjectStore {
     String prefix = request.prefix();
     int slash = prefix.lastIndexOf('/');
     Path base = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+    // The walk only stats files; the metadata (an attribute or sidecar read per file, the larger
+    // cost) is read for the objects on the returned page alone, not for every file under the
+    // prefix on every page.
     List<ObjectInfo> all = new ArrayList<>();
+    Map<String, Object[]> found = new HashMap<>();
     if (Files.isDirectory(base) && base.normalize().startsWith(root)) {
       Path internal = root.resolve(INTERNAL_DIR);
       try {
@@ -244,7 +248,8 @@ public final class LocalObjectStore implements ObjectStore {
                   }
                 }
                 if (a.isRegularFile()) {
-                  all.add(metadata.info(key, p, a, false));
+                  all.add(new ObjectInfo(key, a.size(), null, null, null, null, null, null));
+                  found.put(key, new Object[] {p, a});
                 }
                 return FileVisitResult.CONTINUE;
               }
@@ -261,7 +266,13 @@ public final class LocalObjectStore implements ObjectStore {
         throw translate("listing " + root + "/" + prefix, e);
       }
     }
-    return ListPager.page(all, request);
+    ListPage page = ListPager.page(all, request);
+    List<ObjectInfo> described = new ArrayList<>(page.objects().size());
+    for (ObjectInfo o : page.objects()) {
+      Object[] f = found.get(o.key());
+      described.add(metadata.info(o.key(), (Path) f[0], (BasicFileAttributes) f[1], false));
+    }
+    return new ListPage(described, page.commonPrefixes(), page.nextPageToken());
   }
 
   private String toKey(Path p) {

@@ -135,6 +135,8 @@ public final class S3ObjectStore implements ObjectStore {
                       }
                       if (request.pageToken() != null) {
                         b.continuationToken(request.pageToken());
+                      } else if (request.startAfter() != null) {
+                        b.startAfter(request.startAfter());
                       }
                     }),
             e -> errors.translate(e, "listing s3://" + bucket + "/" + request.prefix(), null));

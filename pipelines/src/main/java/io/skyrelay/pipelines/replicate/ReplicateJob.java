@@ -210,13 +210,13 @@ public final class ReplicateJob {
     return aborted;
   }
 
+  /** The failed and refused results of a run, read without holding the others. */
   private static List<ObjectResult> readFailures(Path dir) {
-    return readResults(dir).stream()
-        .filter(
-            o ->
-                o.action == ObjectResult.Action.FAILED
-                    || o.action == ObjectResult.Action.DELETE_REFUSED)
-        .toList();
+    return readResults(
+        dir,
+        o ->
+            o.action == ObjectResult.Action.FAILED
+                || o.action == ObjectResult.Action.DELETE_REFUSED);
   }
 
   /**
@@ -224,6 +224,11 @@ public final class ReplicateJob {
    * file named.
    */
   static List<ObjectResult> readResults(Path dirOrFile) {
+    return readResults(dirOrFile, o -> true);
+  }
+
+  private static List<ObjectResult> readResults(
+      Path dirOrFile, java.util.function.Predicate<ObjectResult> keep) {
     List<ObjectResult> results = new ArrayList<>();
     if (!Files.exists(dirOrFile)) {
       throw new IllegalArgumentException(
@@ -239,8 +244,13 @@ public final class ReplicateJob {
         }
         try (DataFileReader<ObjectResult> r =
             new DataFileReader<>(f.toFile(), new ReflectDatumReader<>(ObjectResult.class))) {
-          for (ObjectResult o : r) {
-            results.add(o);
+          ObjectResult o = null;
+          while (r.hasNext()) {
+            o = r.next(o); // one record object reused: a million results are not kept
+            if (keep.test(o)) {
+              results.add(o);
+              o = null;
+            }
           }
         }
       }

@@ -34,9 +34,15 @@ import org.apache.beam.sdk.values.TupleTagList;
  * or at any destination, or the objects directly under the prefix. Each worker lists its shard at
  * every location page by page and merges the listings by key: stores list in ascending {@link
  * KeyOrder}, so a key's entries meet without shuffling and sorting every listing through a join.
- * The memory a shard needs is one listing page per location. (On Flink's batch mode the exchange
- * from here to the copies is still blocking by default; forcing it pipelined let copies start
- * during the listing but did not shorten a CPU-bound job on 2 cores.)
+ * The memory a shard needs is one listing page per location.
+ *
+ * <p>A location whose first level does not fit in one listing page (a bucket of objects without
+ * folders, or with very many) is cut into key ranges instead: boundaries are found by probing the
+ * source for the first key after each group of keys that share a beginning (one request of one key
+ * per probe), and each range, {@code (after, upto]}, is listed without a delimiter by its own
+ * worker. (On Flink's batch mode the exchange from here to the copies is still blocking by default;
+ * forcing it pipelined let copies start during the listing but did not shorten a CPU-bound job on 2
+ * cores.)
  */
 public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
 
@@ -80,6 +86,28 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
                     TupleTagList.of(DiffListings.DELETE).and(DiffListings.SKIPPED).and(SOURCE)));
   }
 
+  /** Shards that list a key range, {@code range:<prefix>\0<after>\0<upto>}, start with this. */
+  static final String RANGE = "range:";
+
+  private static final char SEP = '\0';
+
+  /** A location listed by key ranges is cut into at most this many. */
+  static final int RANGES = 32;
+
+  /** At most this many one-key listings look for the ranges' boundaries. */
+  static final int PROBES = 48;
+
+  /** Sorts after every key that starts with what it is appended to (U+10FFFF, the last). */
+  private static final String LAST = "\uDBFF\uDFFF";
+
+  /**
+   * The shard that lists the keys under {@code prefix} (relative) after {@code after} and up to
+   * {@code upto}, both relative keys, or {@code null} for no bound.
+   */
+  static String range(String prefix, String after, String upto) {
+    return RANGE + prefix + SEP + (after == null ? "" : after) + SEP + (upto == null ? "" : upto);
+  }
+
   /** The shards of every location, relative to its prefix, without repeats. */
   static List<String> shards(ReplicationSpec spec) {
     SortedSet<String> all = new TreeSet<>(KeyOrder.COMPARATOR);
@@ -89,6 +117,12 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
     // keys outside the filters' folder are never listed at all
     String narrowed = spec.keys().listingPrefix();
     for (StoreLocation location : locations) {
+      List<String> ranges = keyRanges(location, narrowed);
+      if (ranges != null) {
+        return ranges;
+      }
+    }
+    for (StoreLocation location : locations) {
       String prefix = location.uri().prefix();
       for (String shard : ListLocation.shards(location, narrowed)) {
         all.add(
@@ -97,6 +131,78 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
       }
     }
     return new ArrayList<>(all);
+  }
+
+  /**
+   * The key ranges {@code relative} (a folder of the location, or empty) is listed by when its
+   * first level does not fit in one listing page; {@code null} when it does (its folders are the
+   * shards) or when no boundary can be found.
+   */
+  static List<String> keyRanges(StoreLocation location, String relative) {
+    String base = location.uri().prefix();
+    String prefix = base + relative;
+    List<String> cuts;
+    try (ObjectStore store = location.open()) {
+      if (store.list(ListRequest.of(prefix).withDelimiter("/")).nextPageToken() == null) {
+        return null;
+      }
+      List<io.skyrelay.connectors.ObjectInfo> first = store.list(ListRequest.of(prefix)).objects();
+      if (first.isEmpty()) {
+        return null;
+      }
+      cuts = boundaries(store, prefix, first.get(first.size() - 1).key());
+    }
+    if (cuts.isEmpty()) {
+      return null;
+    }
+    List<String> ranges = new ArrayList<>();
+    String after = null;
+    for (String cut : cuts) {
+      String upto = cut.substring(base.length());
+      ranges.add(range(relative, after, upto));
+      after = upto;
+    }
+    ranges.add(range(relative, after, null));
+    return ranges;
+  }
+
+  /**
+   * Keys under {@code prefix} that cut its listing into ranges, ascending, found from {@code last},
+   * the last key of the first page: for each position from the shortest, the first key after every
+   * group of keys that share {@code last}'s beginning up to there and differ at that position
+   * ({@code photo-1...}, {@code photo-2...}, ...). Each probe lists one key.
+   */
+  static List<String> boundaries(ObjectStore store, String prefix, String last) {
+    SortedSet<String> cuts = new TreeSet<>(KeyOrder.COMPARATOR);
+    int probes = 0;
+    for (int q = prefix.length();
+        q < last.length() && cuts.size() < RANGES - 1 && probes < PROBES;
+        q++) {
+      if (Character.isHighSurrogate(last.charAt(q))) {
+        continue; // a group ends after a whole character
+      }
+      String parent = last.substring(0, q);
+      String group = last.substring(0, q + 1);
+      while (cuts.size() < RANGES - 1 && probes < PROBES) {
+        probes++;
+        String after = group + LAST;
+        List<io.skyrelay.connectors.ObjectInfo> next =
+            store.list(ListRequest.of(prefix).withStartAfter(after).withMaxKeys(1)).objects();
+        if (next.isEmpty()) {
+          break;
+        }
+        String k = next.get(0).key();
+        if (KeyOrder.compare(k, after) <= 0 // the store cannot start after a key
+            || !k.startsWith(parent)
+            || k.length() <= q
+            || Character.isHighSurrogate(k.charAt(q))) {
+          break;
+        }
+        cuts.add(k);
+        group = k.substring(0, q + 1);
+      }
+    }
+    return new ArrayList<>(cuts);
   }
 
   /** Lists one shard at every location and decides, key by key, what each destination needs. */
@@ -142,12 +248,26 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
         List<ObjectStore> destinations,
         DiffListings.Decisions out,
         Consumer<ObjectEntry> sourceEntries) {
-      boolean shallow = ListLocation.isShallow(shard);
-      String relative = ListLocation.prefixOf(shard);
-      Listing src = new Listing(source, spec.source(), relative, shallow, true);
+      boolean shallow;
+      String relative;
+      String after = null;
+      String upto = null;
+      if (shard.startsWith(RANGE)) {
+        String[] parts = shard.substring(RANGE.length()).split(String.valueOf(SEP), -1);
+        shallow = false;
+        relative = parts[0];
+        after = parts[1].isEmpty() ? null : parts[1];
+        upto = parts[2].isEmpty() ? null : parts[2];
+      } else {
+        shallow = ListLocation.isShallow(shard);
+        relative = ListLocation.prefixOf(shard);
+      }
+      Listing src = new Listing(source, spec.source(), relative, shallow, true, after, upto);
       List<Listing> dsts = new ArrayList<>();
       for (int d = 0; d < destinations.size(); d++) {
-        dsts.add(new Listing(destinations.get(d), spec.destination(d), relative, shallow, false));
+        dsts.add(
+            new Listing(
+                destinations.get(d), spec.destination(d), relative, shallow, false, after, upto));
       }
       while (true) {
         String key = src.peekKey();
@@ -194,29 +314,50 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
       private boolean done;
       private String last;
       private final boolean isSource;
+      private final String after;
+      private final String upto;
 
       /**
        * A listing that keeps the entries the filters' keys and sizes select; ages are judged by the
-       * caller, which needs to see the source's entries outside them.
+       * caller, which needs to see the source's entries outside them. {@code after} and {@code
+       * upto} (relative keys, or null) bound a range shard: only keys after the one and up to the
+       * other are taken, whether or not the store could start the listing there.
        */
       Listing(
           ObjectStore store,
           StoreLocation location,
           String relative,
           boolean shallow,
-          boolean isSource) {
+          boolean isSource,
+          String after,
+          String upto) {
         this.store = store;
         this.location = location;
         this.isSource = isSource;
-        ListRequest r = ListRequest.of(location.uri().prefix() + relative);
-        this.request = shallow ? r.withDelimiter("/") : r;
+        this.after = after;
+        this.upto = upto;
+        String base = location.uri().prefix();
+        ListRequest r = ListRequest.of(base + relative);
+        r = shallow ? r.withDelimiter("/") : r;
+        this.request = after == null ? r : r.withStartAfter(base + after);
       }
 
       String peekKey() {
         while (page.isEmpty() && !done) {
           ListPage p = store.list(request.withPageToken(token));
+          token = p.nextPageToken();
+          done = token == null;
+          int n = 0;
           for (var info : p.objects()) {
             ObjectEntry e = ObjectEntry.of(info, location.uri().prefix());
+            if (after != null && KeyOrder.compare(e.key, after) <= 0) {
+              continue; // before the range (a store that lists from the beginning)
+            }
+            if (upto != null && KeyOrder.compare(e.key, upto) > 0) {
+              done = true; // the next range's
+              break;
+            }
+            n++;
             if (spec.keys().accepts(e.key, e.size)) {
               page.add(e); // keys outside the job are neither copied nor deleted
             } else if (isSource) {
@@ -224,9 +365,7 @@ public final class ShardDiff extends PTransform<PBegin, PCollectionTuple> {
               filteredOutBytes.inc(e.size);
             }
           }
-          listed.inc(p.objects().size());
-          token = p.nextPageToken();
-          done = token == null;
+          listed.inc(n);
         }
         return page.isEmpty() ? null : page.peekFirst().key;
       }

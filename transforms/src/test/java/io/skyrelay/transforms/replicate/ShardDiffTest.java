@@ -139,6 +139,72 @@ class ShardDiffTest {
   }
 
   @Test
+  void aBucketWithoutFoldersIsListedInKeyRangesThatHoldEveryKeyOnce() {
+    LocalObjectStore src = new LocalObjectStore(tmp.resolve("src"));
+    LocalObjectStore dst = new LocalObjectStore(tmp.resolve("dst"));
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) { // more than one listing page, no '/' anywhere
+      String k = String.format("img-%04d.jpg", i);
+      keys.add(k);
+      put(src, k, "content of " + k);
+      if (i % 7 == 0) {
+        put(dst, k, "content of " + k);
+      }
+    }
+    put(dst, "img-9999-only-here", "not at the source");
+
+    List<String> shards = ShardDiff.shards(spec(true));
+    assertTrue(shards.size() >= 3, "split into several ranges: " + shards);
+    assertTrue(shards.stream().allMatch(s -> s.startsWith(ShardDiff.RANGE)), shards.toString());
+
+    // a store that cannot start a listing after a key gives the same ranges' contents
+    for (ObjectStore[] stores :
+        List.of(
+            new ObjectStore[] {src, dst},
+            new ObjectStore[] {fromTheStart(src), fromTheStart(dst)})) {
+      List<String> listed = new ArrayList<>();
+      List<List<String>> perShard = new ArrayList<>();
+      Collected out = new Collected();
+      ShardDiff.DiffShardFn fn = new ShardDiff.DiffShardFn(spec(true), true);
+      for (String shard : shards) {
+        List<String> here = new ArrayList<>();
+        fn.diff(shard, stores[0], List.of(stores[1]), out, e -> here.add(e.key));
+        perShard.add(here);
+        listed.addAll(here);
+      }
+      assertEquals(keys, listed, "every key once, in order, across the ranges");
+      for (int r = 0; r < perShard.size(); r++) {
+        assertTrue(!perShard.get(r).isEmpty(), "range " + shards.get(r) + " holds keys");
+      }
+      // each boundary (the last key of a range) is in its range and in no other
+      for (int r = 0; r + 1 < perShard.size(); r++) {
+        String boundary = perShard.get(r).get(perShard.get(r).size() - 1);
+        assertTrue(shards.get(r).endsWith(boundary), shards.get(r) + " ends at " + boundary);
+        assertTrue(perShard.get(r + 1).stream().noneMatch(boundary::equals));
+      }
+      assertEquals(2500 - 358, out.copied.size());
+      assertEquals(358, out.skipped.size());
+      assertEquals(Set.of("img-9999-only-here"), out.deleted);
+    }
+  }
+
+  /**
+   * The store with every listing started from the beginning, whatever key it should start after.
+   */
+  private static ObjectStore fromTheStart(ObjectStore inner) {
+    return (ObjectStore)
+        Proxy.newProxyInstance(
+            ObjectStore.class.getClassLoader(),
+            new Class<?>[] {ObjectStore.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("list") && args[0] instanceof ListRequest r) {
+                return inner.list(r.withStartAfter(null));
+              }
+              return method.invoke(inner, args);
+            });
+  }
+
+  @Test
   void aListingOutOfKeyOrderIsRefusedWithAClearError() {
     LocalObjectStore[] s = stores();
     ObjectStore reversed = reversedListings(s[1]);
