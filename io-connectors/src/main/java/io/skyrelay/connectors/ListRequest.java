@@ -9,7 +9,7 @@ package io.skyrelay.connectors;
  * @param pageToken the {@link ListPage#nextPageToken()} of the previous page, or {@code null}
  * @param maxKeys at most this many entries (objects plus common prefixes) in the page
  * @param startAfter only keys after this one in {@link KeyOrder} (it need not exist), or {@code
- *     null}; used on the first page (S3 {@code StartAfter}, GCS {@code startOffset}, local disk). A
+ *     null}; used on the first page (S3 {@code StartAfter}, Swift {@code marker}, local disk). A
  *     store that cannot start there lists from the beginning: callers that rely on it drop the keys
  *     up to it themselves.
  */

@@ -226,8 +226,11 @@ public final class SwiftObjectStore implements ObjectStore {
     if (request.delimiter() != null && !request.delimiter().isEmpty()) {
       q.append("&delimiter=").append(SwiftPaths.encode(request.delimiter()));
     }
-    if (request.pageToken() != null) {
-      q.append("&marker=").append(SwiftPaths.encode(request.pageToken()));
+    // Swift's marker is S3's start-after: keys after it in byte order; a page token is the last
+    // key of the page before, so it is always past a requested start.
+    String marker = request.pageToken() != null ? request.pageToken() : request.startAfter();
+    if (marker != null) {
+      q.append("&marker=").append(SwiftPaths.encode(marker));
     }
     String what = "listing swift://" + root.account() + "/" + name + "/" + request.prefix();
     JsonNode entries =
