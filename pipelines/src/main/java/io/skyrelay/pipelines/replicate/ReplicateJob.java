@@ -9,6 +9,7 @@ import io.skyrelay.pipelines.common.ClusterProgress;
 import io.skyrelay.pipelines.common.JobJarCache;
 import io.skyrelay.pipelines.common.ProgressBar;
 import io.skyrelay.pipelines.common.RunnerOptions;
+import io.skyrelay.pipelines.common.StartupTimes;
 import io.skyrelay.transforms.regions.RegionData;
 import io.skyrelay.transforms.replicate.Replicate;
 import io.skyrelay.transforms.replicate.ReplicationProgress;
@@ -136,11 +137,13 @@ public final class ReplicateJob {
     ReplicationProgress.reset();
     Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
     build(p, spec, io);
+    StartupTimes.mark("pipeline built");
     long start = System.nanoTime();
     ProgressBar bar =
         runner.embedded() && !io.dryRun() ? ProgressBar.replication(out, io.stats()) : null;
     PipelineResult result;
     try {
+      StartupTimes.mark("runner started");
       result = p.run();
       PipelineResult.State state = result.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
@@ -150,6 +153,10 @@ public final class ReplicateJob {
       if (bar != null) {
         bar.close();
       }
+      long[] first = ReplicationProgress.firstCopyTimes();
+      StartupTimes.mark("first object to copy", first[0]);
+      StartupTimes.mark("first object copied", first[1]);
+      StartupTimes.log();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return summarize(
