@@ -1,6 +1,7 @@
 package io.skyrelay.pipelines.common;
 
 import io.skyrelay.cluster.FlinkRest;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,10 +20,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
-import org.apache.commons.compress.archivers.zip.ZipFile;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 
 /**
  * The one jar a job on a Flink cluster runs from: the jars of {@link JobJars#forCluster()} and the
@@ -191,18 +192,23 @@ public final class JobJarCache {
     return folder.relativize(file).toString().replace('\\', '/');
   }
 
-  /** Writes the entries' classes and resources into one jar; compressed entries are copied raw. */
+  /**
+   * Writes the entries' classes and resources into one jar, compressed at the fastest level: the
+   * jar is written once per version of the program, and its size matters less than the time.
+   */
   static void flatten(List<String> entries, Path target) throws IOException {
     Set<String> written = new HashSet<>();
     Map<String, ByteArrayOutputStream> services = new LinkedHashMap<>();
-    try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(target.toFile())) {
-      out.putArchiveEntry(new ZipArchiveEntry("META-INF/MANIFEST.MF"));
+    try (ZipOutputStream out =
+        new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(target), 1 << 16))) {
+      out.setLevel(Deflater.BEST_SPEED);
+      out.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
       out.write(
           ("Manifest-Version: 1.0\r\nMain-Class: "
                   + MAIN_CLASS
                   + "\r\nMulti-Release: true\r\nCreated-By: skyrelay\r\n\r\n")
               .getBytes(StandardCharsets.UTF_8));
-      out.closeArchiveEntry();
+      out.closeEntry();
       written.add("META-INF/MANIFEST.MF");
       for (String e : entries) {
         Path p = Path.of(e);
@@ -215,18 +221,16 @@ public final class JobJarCache {
             if (isService(name)) {
               appendService(services, name, Files.readAllBytes(f));
             } else if (written.add(name)) {
-              ZipArchiveEntry z = new ZipArchiveEntry(name);
-              z.setMethod(ZipEntry.DEFLATED);
+              ZipEntry z = new ZipEntry(name);
               z.setTime(Files.getLastModifiedTime(f).toMillis());
-              out.putArchiveEntry(z);
+              out.putNextEntry(z);
               Files.copy(f, out);
-              out.closeArchiveEntry();
+              out.closeEntry();
             }
           }
         } else if (e.endsWith(".jar")) {
-          try (ZipFile zip = ZipFile.builder().setPath(p).get()) {
-            for (ZipArchiveEntry z :
-                (Iterable<ZipArchiveEntry>) zip.getEntriesInPhysicalOrder()::asIterator) {
+          try (ZipFile zip = new ZipFile(p.toFile())) {
+            for (ZipEntry z : java.util.Collections.list(zip.entries())) {
               String name = z.getName();
               if (skipped(name)) {
                 continue;
@@ -236,18 +240,24 @@ public final class JobJarCache {
                   appendService(services, name, in.readAllBytes());
                 }
               } else if (written.add(name)) {
-                try (InputStream raw = zip.getRawInputStream(z)) {
-                  out.addRawArchiveEntry(z, raw);
+                ZipEntry copy = new ZipEntry(name);
+                copy.setTime(z.getTime());
+                out.putNextEntry(copy);
+                if (!z.isDirectory()) {
+                  try (InputStream in = zip.getInputStream(z)) {
+                    in.transferTo(out);
+                  }
                 }
+                out.closeEntry();
               }
             }
           }
         }
       }
       for (Map.Entry<String, ByteArrayOutputStream> s : services.entrySet()) {
-        out.putArchiveEntry(new ZipArchiveEntry(s.getKey()));
+        out.putNextEntry(new ZipEntry(s.getKey()));
         s.getValue().writeTo(out);
-        out.closeArchiveEntry();
+        out.closeEntry();
       }
     }
   }
