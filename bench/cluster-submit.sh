@@ -24,9 +24,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 rest=$(free_port)
 m=$(free_port)
 home="$work/cluster"
+trap '"$sky" cluster stop --home "$home" >/dev/null 2>&1 || true' EXIT
 "$sky" cluster start --home "$home" --rest-port "$rest" --rpc-port "$(free_port)" \
   --blob-port "$(free_port)" --metrics-ports "$m-$((m + 3))" >"$work/logs/cluster-start.log"
-trap '"$sky" cluster stop --home "$home" >/dev/null 2>&1 || true' EXIT
 export SKYRELAY_CACHE="$work/cache" # empty: the first submission builds and uploads the jar
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
