@@ -5,14 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /** The few calls of Flink's REST API that running and operating a job needs. */
 public final class FlinkRest {
@@ -46,6 +53,9 @@ public final class FlinkRest {
   /** Checkpoint counts of a job and the location of the latest completed checkpoint. */
   public record Checkpoints(
       long completed, long failed, long restored, String latestPath, String restoredFrom) {}
+
+  /** A jar uploaded with {@code POST /jars/upload}, as {@code GET /jars} lists it. */
+  public record UploadedJar(String id, String name, long uploaded) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -209,6 +219,122 @@ public final class FlinkRest {
     body.put("cancel-job", false);
     String trigger = post("/jobs/" + jobId + "/savepoints", body).path("request-id").asText();
     return awaitSavepoint(jobId, trigger, timeout);
+  }
+
+  /** The jars uploaded to the cluster ({@code GET /jars}), as long as its JobManager lives. */
+  public List<UploadedJar> jars() throws IOException {
+    List<UploadedJar> jars = new ArrayList<>();
+    for (JsonNode j : get("/jars").path("files")) {
+      jars.add(
+          new UploadedJar(
+              j.path("id").asText(), j.path("name").asText(), j.path("uploaded").asLong()));
+    }
+    return jars;
+  }
+
+  /**
+   * Uploads a jar ({@code POST /jars/upload}, multipart as the web UI sends it).
+   *
+   * @return the id later calls name it by
+   */
+  public String uploadJar(Path jar) throws IOException {
+    String boundary = "skyrelay-" + UUID.randomUUID();
+    String name = jar.getFileName().toString();
+    byte[] head =
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                + name
+                + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    JsonNode n =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/jars/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(
+                    HttpRequest.BodyPublishers.concat(
+                        HttpRequest.BodyPublishers.ofByteArray(head),
+                        HttpRequest.BodyPublishers.ofFile(jar),
+                        HttpRequest.BodyPublishers.ofByteArray(tail)))
+                .timeout(Duration.ofMinutes(10))
+                .build());
+    String file = n.path("filename").asText();
+    if (file.isEmpty()) {
+      throw new ClusterException("Flink did not accept the upload of " + name + ": " + n);
+    }
+    // The id is the name of the stored file (a random prefix, then the name uploaded).
+    return file.substring(file.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * Runs the main of an uploaded jar in the JobManager ({@code POST /jars/:id/run}), which submits
+   * the job.
+   *
+   * @return the id of the job the main submitted
+   */
+  public String runJar(String jarId, String entryClass, List<String> args, int parallelism)
+      throws IOException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("entryClass", entryClass);
+    body.putPOJO("programArgsList", args);
+    body.put("parallelism", parallelism);
+    JsonNode n =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        base
+                            + "/jars/"
+                            + URLEncoder.encode(jarId, StandardCharsets.UTF_8)
+                            + "/run"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .timeout(Duration.ofMinutes(5))
+                .build());
+    String job = n.path("jobid").asText();
+    if (job.isEmpty()) {
+      throw new ClusterException("Flink ran " + jarId + " but submitted no job: " + n);
+    }
+    return job;
+  }
+
+  /**
+   * The job's user accumulators as Flink serialized them ({@code GET
+   * /jobs/:id/accumulators?includeSerializedValue=true}): each a Java-serialized {@code
+   * OptionalFailure} of the accumulator's value, by accumulator name.
+   */
+  public Map<String, byte[]> serializedAccumulators(String jobId) throws IOException {
+    Map<String, byte[]> values = new LinkedHashMap<>();
+    JsonNode n = get("/jobs/" + jobId + "/accumulators?includeSerializedValue=true");
+    n.path("serialized-user-task-accumulators")
+        .fields()
+        .forEachRemaining(
+            e -> values.put(e.getKey(), Base64.getDecoder().decode(e.getValue().asText())));
+    return values;
+  }
+
+  /**
+   * Waits until the job has ended (finished, failed, cancelled or suspended), asking every {@code
+   * poll}.
+   *
+   * @return the state it ended in
+   */
+  public String awaitEnd(String jobId, Duration poll) throws IOException {
+    while (true) {
+      String state = jobState(jobId);
+      switch (state) {
+        case "FINISHED", "FAILED", "CANCELED", "SUSPENDED" -> {
+          return state;
+        }
+        default -> pause(poll.toMillis());
+      }
+    }
+  }
+
+  /** The root exception of a job that failed, or empty ({@code GET /jobs/:id/exceptions}). */
+  public Optional<String> rootException(String jobId) throws IOException {
+    JsonNode n = get("/jobs/" + jobId + "/exceptions").path("root-exception");
+    return n.isMissingNode() || n.isNull() ? Optional.empty() : Optional.of(n.asText());
   }
 
   /** Cancels a job without a savepoint. */

@@ -5,6 +5,7 @@ import io.skyrelay.connectors.StoreException;
 import io.skyrelay.pipelines.cluster.ClusterCommand;
 import io.skyrelay.pipelines.cluster.KafkaCommand;
 import io.skyrelay.pipelines.common.ExitStatus;
+import io.skyrelay.pipelines.common.StartupTimes;
 import io.skyrelay.pipelines.demo.DemoCommand;
 import io.skyrelay.pipelines.gateway.GatewayCommand;
 import io.skyrelay.pipelines.plan.PlanCommand;
@@ -81,6 +82,7 @@ public final class SkyrelayCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    StartupTimes.mark("main");
     // Loading the native library takes a few hundred milliseconds: on a thread of its own, while
     // the command line is parsed and the job built. Opening a store waits for it (the SDK keeps,
     // per thread, the first SHA-256 it gets, so no S3 client may sign anything before).

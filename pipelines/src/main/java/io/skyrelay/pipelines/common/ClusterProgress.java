@@ -16,8 +16,8 @@ public final class ClusterProgress implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  private ClusterProgress(String master, String jobName, PrintStream out, Duration every) {
-    FlinkRest rest = new FlinkRest(master);
+  private ClusterProgress(
+      FlinkRest rest, String jobName, String knownJobId, PrintStream out, Duration every) {
     long since = System.currentTimeMillis() - 5_000;
     thread =
         new Thread(
@@ -26,12 +26,15 @@ public final class ClusterProgress implements AutoCloseable {
               while (!closed) {
                 try {
                   if (jobId == null) {
-                    Optional<FlinkRest.Job> job =
-                        rest.jobs().stream()
-                            .filter(j -> j.name().equals(jobName) && j.startTime() >= since)
-                            .findFirst();
-                    if (job.isPresent()) {
-                      jobId = job.get().id();
+                    Optional<String> found =
+                        knownJobId != null
+                            ? Optional.of(knownJobId)
+                            : rest.jobs().stream()
+                                .filter(j -> j.name().equals(jobName) && j.startTime() >= since)
+                                .findFirst()
+                                .map(FlinkRest.Job::id);
+                    if (found.isPresent()) {
+                      jobId = found.get();
                       out.println(
                           "job "
                               + jobId
@@ -61,7 +64,15 @@ public final class ClusterProgress implements AutoCloseable {
   /** Starts following the newest job named {@code jobName} that starts from now on. */
   public static ClusterProgress follow(
       String master, String jobName, PrintStream out, Duration every) {
-    ClusterProgress p = new ClusterProgress(master, jobName, out, every);
+    ClusterProgress p = new ClusterProgress(new FlinkRest(master), jobName, null, out, every);
+    p.thread.start();
+    return p;
+  }
+
+  /** Starts following the job {@code jobId}, submitted already. */
+  public static ClusterProgress followJob(
+      FlinkRest rest, String jobId, PrintStream out, Duration every) {
+    ClusterProgress p = new ClusterProgress(rest, null, jobId, out, every);
     p.thread.start();
     return p;
   }

@@ -42,6 +42,17 @@ public final class RunnerOptions {
       description = "Flink parallelism: workers that list and copy side by side (default 2).")
   int parallelism = 2;
 
+  /**
+   * The options of a job whose main runs inside a Flink cluster ({@code --flinkMaster [auto]}) with
+   * {@code parallelism} workers.
+   */
+  public static RunnerOptions insideCluster(int parallelism) {
+    RunnerOptions o = new RunnerOptions();
+    o.flinkMaster = "[auto]";
+    o.parallelism = parallelism;
+    return o;
+  }
+
   /** The Flink master as given ({@code [local]} or {@code HOST:PORT}). */
   public String flinkMaster() {
     return flinkMaster;

@@ -5,6 +5,7 @@ import io.skyrelay.pipelines.common.ExitStatus;
 import io.skyrelay.pipelines.common.LogOptions;
 import io.skyrelay.pipelines.common.RunnerOptions;
 import io.skyrelay.pipelines.common.Sizes;
+import io.skyrelay.pipelines.common.StartupTimes;
 import io.skyrelay.pipelines.common.StoresFile;
 import io.skyrelay.transforms.planner.Objective;
 import io.skyrelay.transforms.planner.Plan;
@@ -244,6 +245,7 @@ public final class ReplicateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    StartupTimes.mark("options parsed");
     try (AutoCloseable logging = logs.apply()) {
       LOG.info("replicate {} to {}", source, destinations);
       int status = replicate();
@@ -327,6 +329,7 @@ public final class ReplicateCommand implements Callable<Integer> {
       ReplicateJob.submit(spec, runner, io, System.out);
       return ExitStatus.OK;
     }
+    StartupTimes.mark("job prepared");
     ReplicationSummary summary = ReplicateJob.run(spec, runner, io, System.out, regionData);
     summary.print(System.out);
     LOG.info(

@@ -1,12 +1,15 @@
 package io.skyrelay.pipelines.replicate;
 
+import io.skyrelay.cluster.FlinkRest;
 import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.connectors.local.LocalObjectStore;
 import io.skyrelay.pipelines.common.ClusterProgress;
+import io.skyrelay.pipelines.common.JobJarCache;
 import io.skyrelay.pipelines.common.ProgressBar;
 import io.skyrelay.pipelines.common.RunnerOptions;
+import io.skyrelay.pipelines.common.StartupTimes;
 import io.skyrelay.transforms.regions.RegionData;
 import io.skyrelay.transforms.replicate.Replicate;
 import io.skyrelay.transforms.replicate.ReplicationProgress;
@@ -21,14 +24,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.reflect.ReflectDatumReader;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.runners.flink.metrics.FlinkMetricContainer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.avro.io.AvroIO;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.flink.util.InstantiationUtil;
+import org.apache.flink.util.OptionalFailure;
 
 /**
  * Runs one batch replication: aborts uploads that earlier runs left unfinished, builds and runs the
@@ -93,6 +102,16 @@ public final class ReplicateJob {
     return result;
   }
 
+  /**
+   * Builds and submits, inside the cluster's JobManager, a job the command line prepared and
+   * cleaned up for ({@link SubmittedReplication}); the command line follows it.
+   */
+  static void submitPrepared(ReplicationSpec spec, RunnerOptions runner, Io io) {
+    Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
+    build(p, spec, io);
+    p.run();
+  }
+
   /** Runs the job and returns its summary, with egress priced from the bundled region data. */
   public static ReplicationSummary run(
       ReplicationSpec spec, RunnerOptions runner, Io io, PrintStream out) {
@@ -112,24 +131,19 @@ public final class ReplicateJob {
       throw new UncheckedIOException("cannot create output folder " + io.outputDir(), e);
     }
     int aborted = io.dryRun() ? 0 : abortStaleUploads(spec, out);
+    if (!runner.embedded() && !runner.insideCluster()) {
+      return runOnCluster(spec, runner, io, out, regions, aborted);
+    }
     ReplicationProgress.reset();
     Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
     build(p, spec, io);
+    StartupTimes.mark("pipeline built");
     long start = System.nanoTime();
     ProgressBar bar =
         runner.embedded() && !io.dryRun() ? ProgressBar.replication(out, io.stats()) : null;
-    ClusterProgress remote = null;
-    if (!runner.embedded() && !runner.insideCluster()) {
-      out.println(
-          "submitting to the Flink cluster at "
-              + runner.flinkMaster()
-              + "; waiting for the job to finish");
-      remote =
-          ClusterProgress.follow(
-              runner.flinkMaster(), "skyrelay-replicate", out, Duration.ofSeconds(5));
-    }
     PipelineResult result;
     try {
+      StartupTimes.mark("runner started");
       result = p.run();
       PipelineResult.State state = result.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
@@ -139,21 +153,98 @@ public final class ReplicateJob {
       if (bar != null) {
         bar.close();
       }
-      if (remote != null) {
-        remote.close();
-      }
+      long[] first = ReplicationProgress.firstCopyTimes();
+      StartupTimes.mark("first object to copy", first[0]);
+      StartupTimes.mark("first object copied", first[1]);
+      StartupTimes.log();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    return summarize(
+        spec,
+        io,
+        result.metrics().queryMetrics(ReplicationSummary.filter()),
+        seconds,
+        aborted,
+        regions);
+  }
+
+  /**
+   * Runs the job on a Flink cluster: the program's job jar is uploaded unless the cluster has it
+   * from an earlier submission ({@link JobJarCache}), the JobManager builds and submits the
+   * pipeline from the prepared job, and this command follows the job through the REST API until it
+   * ends; the counts come from the job's accumulators, as {@code PipelineResult.metrics()} reads
+   * them on the embedded cluster.
+   */
+  private static ReplicationSummary runOnCluster(
+      ReplicationSpec spec,
+      RunnerOptions runner,
+      Io io,
+      PrintStream out,
+      RegionData regions,
+      int aborted) {
+    FlinkRest rest = new FlinkRest(runner.flinkMaster());
+    out.println(
+        "submitting to the Flink cluster at "
+            + runner.flinkMaster()
+            + "; waiting for the job to finish");
+    long start = System.nanoTime();
+    MetricQueryResults metrics;
+    try {
+      String jar = JobJarCache.user().uploadedTo(rest, out);
+      String jobId =
+          rest.runJar(
+              jar,
+              SubmittedReplication.class.getName(),
+              List.of(SubmittedReplication.of(spec, io, runner.parallelism()).encode()),
+              runner.parallelism());
+      String state;
+      try (ClusterProgress progress =
+          ClusterProgress.followJob(rest, jobId, out, Duration.ofSeconds(5))) {
+        state = rest.awaitEnd(jobId, Duration.ofMillis(100));
+      }
+      out.println("job " + jobId + ": " + rest.progress(jobId).describe());
+      if (!state.equals("FINISHED")) {
+        throw new IllegalStateException(
+            "the replication job ended in state "
+                + state
+                + rest.rootException(jobId).map(e -> ": " + e).orElse(""));
+      }
+      metrics = clusterMetrics(rest.serializedAccumulators(jobId));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot run the job on the Flink cluster at " + rest.baseUrl() + ": " + e.getMessage(),
+          e);
+    }
+    return summarize(spec, io, metrics, (System.nanoTime() - start) / 1e9, aborted, regions);
+  }
+
+  /** The job's counters, from its accumulators as the REST API hands them over. */
+  static MetricQueryResults clusterMetrics(Map<String, byte[]> accumulators) throws IOException {
+    MetricsContainerStepMap steps = new MetricsContainerStepMap();
+    byte[] serialized = accumulators.get(FlinkMetricContainer.ACCUMULATOR_NAME);
+    if (serialized != null) {
+      try {
+        OptionalFailure<?> value =
+            InstantiationUtil.deserializeObject(serialized, ReplicateJob.class.getClassLoader());
+        steps = (MetricsContainerStepMap) value.getUnchecked();
+      } catch (ClassNotFoundException e) {
+        throw new IOException("cannot read the job's metrics", e);
+      }
+    }
+    return MetricsContainerStepMap.asAttemptedOnlyMetricResults(steps)
+        .queryMetrics(ReplicationSummary.filter());
+  }
+
+  private static ReplicationSummary summarize(
+      ReplicationSpec spec,
+      Io io,
+      MetricQueryResults metrics,
+      double seconds,
+      int aborted,
+      RegionData regions) {
     List<ObjectResult> failures = readFailures(io.outputDir());
     ReplicationSummary summary =
-        ReplicationSummary.of(
-            spec,
-            result.metrics().queryMetrics(ReplicationSummary.filter()),
-            seconds,
-            io.dryRun(),
-            aborted,
-            failures,
-            regions);
+        ReplicationSummary.of(spec, metrics, seconds, io.dryRun(), aborted, failures, regions);
     try {
       summary.writeJson(io.outputDir().resolve("report.json"));
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.skyrelay.pipelines.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -75,6 +77,8 @@ class FlinkClusterTest {
             .withPorts(freePort(), freePort(), freePort(), metrics + "-" + (metrics + 3))
             .withTaskManagers(1, 2);
     cluster = new LocalCluster(s, LibFolder.locate());
+    // Job jars are built into this test's folder, not the user's cache.
+    System.setProperty("skyrelay.cache", tmp.resolve("cache").toString());
     kafka = new KafkaBroker(tmp.resolve("kafka"), freePort(), freePort(), LibFolder.locate());
     // Processes outlive a test JVM that is stopped: stop them on the way out too.
     cleanup = new Thread(FlinkClusterTest::stopProcesses);
@@ -198,6 +202,57 @@ class FlinkClusterTest {
     assertTrue(
         cluster.rest().jobs().stream()
             .anyMatch(j -> j.name().equals("skyrelay-replicate") && j.state().equals("FINISHED")));
+  }
+
+  @Test
+  void laterSubmissionsRunFromTheJobJarUploadedByTheFirst() throws Exception {
+    east.createBucket("reuse-src");
+    west.createBucket("reuse-dst");
+    Map<String, byte[]> data = new TreeMap<>();
+    Random r = new Random(11);
+    try (ObjectStore src = ObjectStores.open("s3://reuse-src", east.settings())) {
+      for (int i = 0; i < 20; i++) {
+        byte[] b = new byte[1 + r.nextInt(8_000)];
+        r.nextBytes(b);
+        put(src, "obj-" + i, b);
+        data.put("obj-" + i, b);
+      }
+    }
+    Path stores = tmp.resolve("reuse-stores.yaml");
+    Files.writeString(
+        stores, storeEntry("reuse-src", east) + storeEntry("reuse-dst", west).substring(8));
+    FlinkRest rest = cluster.rest();
+    List<FlinkRest.UploadedJar> jars = null;
+    for (String run : List.of("first", "second")) {
+      long t0 = System.nanoTime();
+      Map.Entry<Integer, String> result =
+          run(
+              "replicate",
+              "s3://reuse-src",
+              "s3://reuse-dst/" + run + "/",
+              "--stores",
+              stores.toString(),
+              "--output",
+              tmp.resolve("reuse-" + run).toString(),
+              "--flinkMaster",
+              master());
+      System.out.printf("%s submission: %.1f s%n", run, (System.nanoTime() - t0) / 1e9);
+      assertEquals(0, result.getKey(), result.getValue());
+      assertTrue(result.getValue().contains("copied 20"), result.getValue());
+      List<FlinkRest.UploadedJar> now = rest.jars();
+      assertEquals(
+          1,
+          now.stream().filter(j -> j.name().startsWith("skyrelay-job-")).count(),
+          now.toString());
+      if (jars != null) {
+        assertEquals(jars, now, "the second submission uploaded nothing");
+        assertFalse(result.getValue().contains("uploading the job's jar"), result.getValue());
+      }
+      jars = now;
+      try (ObjectStore dst = ObjectStores.open("s3://reuse-dst", west.settings())) {
+        assertSame(data, readAll(dst, run + "/"));
+      }
+    }
   }
 
   @Test

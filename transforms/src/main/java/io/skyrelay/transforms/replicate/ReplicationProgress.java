@@ -16,6 +16,8 @@ public final class ReplicationProgress {
   private static final AtomicLong SKIPPED = new AtomicLong();
   private static final AtomicLong SHARDS = new AtomicLong();
   private static final AtomicLong SHARDS_LISTED = new AtomicLong();
+  private static final AtomicLong FIRST_PLANNED_AT = new AtomicLong();
+  private static final AtomicLong FIRST_DONE_AT = new AtomicLong();
 
   private ReplicationProgress() {}
 
@@ -45,6 +47,8 @@ public final class ReplicationProgress {
     SKIPPED.set(0);
     SHARDS.set(0);
     SHARDS_LISTED.set(0);
+    FIRST_PLANNED_AT.set(0);
+    FIRST_DONE_AT.set(0);
   }
 
   static void shardsToList(long n) {
@@ -56,7 +60,9 @@ public final class ReplicationProgress {
   }
 
   static void planned(long bytes) {
-    PLANNED_OBJECTS.incrementAndGet();
+    if (PLANNED_OBJECTS.getAndIncrement() == 0) {
+      FIRST_PLANNED_AT.compareAndSet(0, System.currentTimeMillis());
+    }
     PLANNED_BYTES.addAndGet(bytes);
   }
 
@@ -69,11 +75,21 @@ public final class ReplicationProgress {
   }
 
   static void objectDone() {
-    DONE_OBJECTS.incrementAndGet();
+    if (DONE_OBJECTS.getAndIncrement() == 0) {
+      FIRST_DONE_AT.compareAndSet(0, System.currentTimeMillis());
+    }
   }
 
   static void failed() {
     FAILED.incrementAndGet();
+  }
+
+  /**
+   * When the diff first found an object to copy, and when the first object was copied (epoch
+   * milliseconds, zero if not yet): the start-up of a run ends between the two.
+   */
+  public static long[] firstCopyTimes() {
+    return new long[] {FIRST_PLANNED_AT.get(), FIRST_DONE_AT.get()};
   }
 
   public static Snapshot snapshot() {
