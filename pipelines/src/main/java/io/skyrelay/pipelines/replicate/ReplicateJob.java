@@ -2,6 +2,7 @@ package io.skyrelay.pipelines.replicate;
 
 import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.StoreRetries;
 import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.connectors.local.LocalObjectStore;
 import io.skyrelay.pipelines.common.ClusterProgress;
@@ -113,6 +114,8 @@ public final class ReplicateJob {
     }
     int aborted = io.dryRun() ? 0 : abortStaleUploads(spec, out);
     ReplicationProgress.reset();
+    // Counts left by earlier work in this process are not this job's.
+    StoreRetries.drain();
     Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
     build(p, spec, io);
     long start = System.nanoTime();
