@@ -65,6 +65,9 @@ public final class Retrier {
       }
       if (attempt >= maxAttempts) {
         if (failure instanceof ThrottledException) {
+          StoreRetries.throttledGaveUp();
+        }
+        if (failure instanceof ThrottledException) {
           throw new ThrottledException(
               what
                   + ": the store is still throttling after "
@@ -77,8 +80,8 @@ public final class Retrier {
             what + ": still failing after " + attempt + " attempts: " + failure.getMessage(),
             failure);
       }
-      long cap = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(attempt - 1, 20));
-      Duration delay = Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap + 1));
+      StoreRetries.retried(failure instanceof ThrottledException);
+      Duration delay = backoff(attempt);
       LOG.debug("{}: attempt {} failed ({}); retrying in {}", what, attempt, failure, delay);
       try {
         sleeper.sleep(delay);
@@ -87,6 +90,24 @@ public final class Retrier {
         throw new TransientStoreException(what + ": interrupted while waiting to retry", failure);
       }
     }
+  }
+
+  /**
+   * Whether {@code failure} is worth another attempt: the store throttled or failed transiently.
+   */
+  public static boolean retryable(Exception failure) {
+    return failure instanceof ThrottledException || failure instanceof TransientStoreException;
+  }
+
+  /** The jittered wait before the attempt after failed attempt {@code attempt} (from 1). */
+  public Duration backoff(int attempt) {
+    long cap = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(attempt - 1, 20));
+    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap + 1));
+  }
+
+  /** Waits {@code d} with this retrier's sleeper. */
+  public void pause(Duration d) throws InterruptedException {
+    sleeper.sleep(d);
   }
 
   private static void sleep(Duration d) throws InterruptedException {

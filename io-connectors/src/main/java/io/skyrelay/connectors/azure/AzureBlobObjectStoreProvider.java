@@ -235,7 +235,15 @@ public final class AzureBlobObjectStoreProvider implements ObjectStoreProvider {
       synchronized (AzureBlobObjectStoreProvider.class) {
         c = sharedHttpClient;
         if (c == null) {
-          c = new JdkHttpClientBuilder().connectionTimeout(Duration.ofSeconds(10)).build();
+          // Every wait is bounded, as the S3 connector's: a stalled transfer fails after a
+          // minute without progress and is retried, instead of hanging the job.
+          c =
+              new JdkHttpClientBuilder()
+                  .connectionTimeout(Duration.ofSeconds(10))
+                  .writeTimeout(Duration.ofSeconds(60))
+                  .responseTimeout(Duration.ofSeconds(60))
+                  .readTimeout(Duration.ofSeconds(60))
+                  .build();
           sharedHttpClient = c;
         }
       }

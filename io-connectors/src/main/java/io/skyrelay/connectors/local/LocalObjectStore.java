@@ -366,7 +366,7 @@ public final class LocalObjectStore implements ObjectStore {
       t = null; // in place
       return result;
     } catch (IOException e) {
-      throw translate("writing " + key, e);
+      throw translate("writing " + key, e, root);
     } finally {
       if (t != null) {
         deleteQuietly(t);
@@ -571,7 +571,24 @@ public final class LocalObjectStore implements ObjectStore {
   }
 
   static StoreException translate(String what, Exception e) {
+    return translate(what, e, null);
+  }
+
+  /**
+   * The store exception for {@code e}, raised while doing {@code what} in the store whose folder is
+   * {@code folder} (named when its file system is full).
+   */
+  static StoreException translate(String what, Exception e, Path folder) {
     Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+    if (folder != null && diskFull(cause)) {
+      return new StoreException(
+          what
+              + ": the file system of "
+              + folder
+              + " is full (No space left on device); nothing partial was left in it. Free"
+              + " space there, or choose another destination, and run again",
+          cause);
+    }
     if (cause instanceof AccessDeniedException) {
       return new io.skyrelay.connectors.AccessDeniedException(
           what
@@ -585,6 +602,21 @@ public final class LocalObjectStore implements ObjectStore {
           what + ": " + cause.getMessage() + " does not exist", cause);
     }
     return new StoreException(what + " failed: " + cause, cause);
+  }
+
+  /** The folder of the store's objects. */
+  Path rootFolder() {
+    return root;
+  }
+
+  /** Whether {@code e} (or a cause) says the file system has no space left. */
+  static boolean diskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -123,7 +123,8 @@ final class LocalStagedUploads implements MultipartUploads {
           StandardCopyOption.REPLACE_EXISTING);
       return new CompletedPart(partNumber, HexFormat.of().formatHex(md5.digest()), written);
     } catch (IOException e) {
-      throw LocalObjectStore.translate("uploading part " + partNumber + " of " + upload.key(), e);
+      throw LocalObjectStore.translate(
+          "uploading part " + partNumber + " of " + upload.key(), e, store.rootFolder());
     } finally {
       LocalObjectStore.deleteQuietly(t);
     }
@@ -145,7 +146,8 @@ final class LocalStagedUploads implements MultipartUploads {
     try (InputStream in = source.read(sourceKey, range, ifMatch)) {
       return uploadPart(upload, partNumber, in, range.length());
     } catch (IOException e) {
-      throw LocalObjectStore.translate("copying part " + partNumber + " from " + sourceKey, e);
+      throw LocalObjectStore.translate(
+          "copying part " + partNumber + " from " + sourceKey, e, store.rootFolder());
     }
   }
 
@@ -179,7 +181,8 @@ final class LocalStagedUploads implements MultipartUploads {
       LocalObjectStore.deleteTree(dir);
       return r;
     } catch (IOException e) {
-      throw LocalObjectStore.translate("completing the upload of " + upload.key(), e);
+      throw LocalObjectStore.translate(
+          "completing the upload of " + upload.key(), e, store.rootFolder());
     } finally {
       LocalObjectStore.deleteQuietly(t);
     }

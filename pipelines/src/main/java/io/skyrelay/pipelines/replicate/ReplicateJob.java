@@ -3,6 +3,7 @@ package io.skyrelay.pipelines.replicate;
 import io.skyrelay.cluster.FlinkRest;
 import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.ObjectStore;
+import io.skyrelay.connectors.StoreRetries;
 import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.connectors.local.LocalObjectStore;
 import io.skyrelay.pipelines.common.ClusterProgress;
@@ -135,6 +136,8 @@ public final class ReplicateJob {
       return runOnCluster(spec, runner, io, out, regions, aborted);
     }
     ReplicationProgress.reset();
+    // Counts left by earlier work in this process are not this job's.
+    StoreRetries.drain();
     Pipeline p = Pipeline.create(runner.pipelineOptions("skyrelay-replicate"));
     build(p, spec, io);
     StartupTimes.mark("pipeline built");

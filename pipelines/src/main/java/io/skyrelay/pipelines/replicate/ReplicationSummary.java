@@ -33,7 +33,14 @@ public record ReplicationSummary(
     int abortedStaleUploads,
     List<Destination> destinations,
     List<ObjectResult> failures,
-    Filtered filtered) {
+    Filtered filtered,
+    Retries retries) {
+
+  /**
+   * Store calls and copies the job retried (after a throttled answer, a 5xx, a reset or a timeout)
+   * and the answers in which a store throttled a call: the cost of the faults the job survived.
+   */
+  public record Retries(long retried, long throttled) {}
 
   /**
    * What the job's filters left out at the source: objects and their bytes (never listed at all
@@ -156,7 +163,16 @@ public record ReplicationSummary(
                 counters.getOrDefault(ShardDiff.FILTERED_OUT, 0L),
                 counters.getOrDefault(ShardDiff.FILTERED_OUT_BYTES, 0L));
     return new ReplicationSummary(
-        spec.source().toString(), dryRun, seconds, aborted, dests, failures, filtered);
+        spec.source().toString(),
+        dryRun,
+        seconds,
+        aborted,
+        dests,
+        failures,
+        filtered,
+        new Retries(
+            counters.getOrDefault(Replicate.RETRIES, 0L),
+            counters.getOrDefault(Replicate.THROTTLED, 0L)));
   }
 
   /**
@@ -262,6 +278,13 @@ public record ReplicationSummary(
           deleted(),
           failed());
     }
+    if (retries.retried() > 0 || retries.throttled() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "  retried %,d store calls or copies; the stores throttled %,d calls%n",
+          retries.retried(),
+          retries.throttled());
+    }
     if (abortedStaleUploads > 0) {
       out.println("  aborted " + abortedStaleUploads + " unfinished uploads left by earlier runs");
     }
@@ -317,6 +340,8 @@ public record ReplicationSummary(
     json.put("failed", failed());
     json.put("deleteRefused", deleteRefused());
     json.put("abortedStaleUploads", abortedStaleUploads);
+    json.put("retries", retries.retried());
+    json.put("throttled", retries.throttled());
     if (filtered != null) {
       json.put("filteredOut", filtered.objects());
       json.put("filteredOutBytes", filtered.bytes());

@@ -4,7 +4,10 @@ import io.skyrelay.connectors.CompletedPart;
 import io.skyrelay.connectors.MultipartUploads;
 import io.skyrelay.connectors.PreconditionFailedException;
 import io.skyrelay.connectors.PutOptions;
+import io.skyrelay.connectors.Retrier;
 import io.skyrelay.connectors.StoreException;
+import io.skyrelay.connectors.StoreRetries;
+import io.skyrelay.connectors.ThrottledException;
 import io.skyrelay.connectors.UploadHandle;
 import io.skyrelay.transforms.values.ChunkTask;
 import io.skyrelay.transforms.values.CopyTask;
@@ -129,6 +132,34 @@ public final class CopyObjects
     }
   }
 
+  /**
+   * Whether attempt {@code attempt}, past the {@link #ATTEMPTS} any failure gets, is made: a store
+   * that throttles or fails transiently gets as many attempts as its calls get from the {@link
+   * Retrier}.
+   */
+  static boolean retryAgain(Exception last, int attempt) {
+    return Retrier.retryable(last) && attempt <= Retrier.DEFAULT.maxAttempts();
+  }
+
+  /**
+   * Before the attempt after failed attempt {@code failed}: counts the retry and, when the store
+   * throttled or failed transiently, waits the retrier's jittered backoff, so that a store asking
+   * for a slower rate gets it. Returns false when interrupted.
+   */
+  static boolean backOff(Exception last, int failed) {
+    StoreRetries.retried(last instanceof ThrottledException);
+    if (!Retrier.retryable(last)) {
+      return true;
+    }
+    try {
+      Retrier.DEFAULT.pause(Retrier.DEFAULT.backoff(failed));
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private static String describe(Exception e) {
     String m = e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m;
@@ -191,7 +222,10 @@ public final class CopyObjects
     private ObjectResult copyDirect(CopyTask t, String relayFailure) {
       ObjectCopier copier = stores.copiers.get(t.destination);
       Exception last = null;
-      for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      for (int attempt = 1; attempt <= ATTEMPTS || retryAgain(last, attempt); attempt++) {
+        if (last != null && !backOff(last, attempt - 1)) {
+          break;
+        }
         try {
           ObjectCopier.Outcome o = copier.copyWhole(t.source);
           ReplicationProgress.bytes(o.bytes());
@@ -344,7 +378,10 @@ public final class CopyObjects
       }
       ObjectCopier copier = stores.copiers.get(c.task.destination);
       Exception last = null;
-      for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      for (int attempt = 1; attempt <= ATTEMPTS || retryAgain(last, attempt); attempt++) {
+        if (last != null && !backOff(last, attempt - 1)) {
+          break;
+        }
         try {
           CompletedPart p = copier.copyPart(h, c.task.source, c.partNumber, c.offset, c.length);
           ReplicationProgress.bytes(c.length);

@@ -1,5 +1,6 @@
 package io.skyrelay.transforms.replicate;
 
+import io.skyrelay.connectors.StoreRetries;
 import io.skyrelay.transforms.values.KeyFilter;
 import io.skyrelay.transforms.values.ObjectEntry;
 import io.skyrelay.transforms.values.ObjectResult;
@@ -252,10 +253,31 @@ public final class Replicate extends PTransform<PBegin, PCollection<ObjectResult
     }
   }
 
+  /** The counter of store calls and copies retried in this job (see {@link StoreRetries}). */
+  public static final String RETRIES = "retries";
+
+  /** The counter of answers in which a store throttled a call. */
+  public static final String THROTTLED = "throttled";
+
+  /**
+   * Adds the retries and throttled answers this process counted since the last call to the job's
+   * metrics. A result comes after the calls that made it, so the job's last result counts them all.
+   */
+  static void countRetries() {
+    StoreRetries.Counts c = StoreRetries.drain();
+    if (c.retries() > 0) {
+      Metrics.counter(METRICS, RETRIES).inc(c.retries());
+    }
+    if (c.throttled() > 0) {
+      Metrics.counter(METRICS, THROTTLED).inc(c.throttled());
+    }
+  }
+
   /** Counts results into Beam metrics, passing them through. */
   static final class CountFn extends DoFn<ObjectResult, ObjectResult> {
     @ProcessElement
     public void process(@Element ObjectResult r, OutputReceiver<ObjectResult> out) {
+      countRetries();
       String d = "/" + r.destination;
       switch (r.action) {
         case COPIED -> {

@@ -35,15 +35,23 @@ public final class S3ProxyServer implements AutoCloseable {
 
   /** Starts a server whose objects live in memory. */
   public static S3ProxyServer startInMemory() throws Exception {
-    return start("transient", null);
+    return start("transient", null, "127.0.0.1");
+  }
+
+  /**
+   * Starts a server whose objects live in memory, listening on {@code address} (one of this host's,
+   * such as a network namespace's end of a veth pair) instead of loopback.
+   */
+  public static S3ProxyServer startInMemory(String address) throws Exception {
+    return start("transient", null, address);
   }
 
   /** Starts a server whose objects live under {@code dir}. */
   public static S3ProxyServer startOnDisk(Path dir) throws Exception {
-    return start("filesystem", dir);
+    return start("filesystem", dir, "127.0.0.1");
   }
 
-  private static S3ProxyServer start(String provider, Path dir) throws Exception {
+  private static S3ProxyServer start(String provider, Path dir, String address) throws Exception {
     // Before its own S3 client: the SDK keeps, per thread, the first SHA-256 it gets.
     NativeDigests.install();
     Properties props = new Properties();
@@ -58,7 +66,7 @@ public final class S3ProxyServer implements AutoCloseable {
         S3Proxy.builder()
             .blobStore(blobStore)
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-            .endpoint(URI.create("http://127.0.0.1:0"))
+            .endpoint(URI.create("http://" + address + ":0"))
             .ignoreUnknownHeaders(true)
             .build();
     proxy.start();
@@ -69,7 +77,7 @@ public final class S3ProxyServer implements AutoCloseable {
       }
       Thread.sleep(5);
     }
-    return new S3ProxyServer(proxy, URI.create("http://127.0.0.1:" + proxy.getPort()));
+    return new S3ProxyServer(proxy, URI.create("http://" + address + ":" + proxy.getPort()));
   }
 
   public URI endpoint() {
