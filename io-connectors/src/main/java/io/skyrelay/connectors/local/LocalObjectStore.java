@@ -149,13 +149,8 @@ public final class LocalObjectStore implements ObjectStore {
                 printable(key), (int) c, i));
       }
     }
-    if (key.indexOf('\\') >= 0) {
-      throw new InvalidKeyException(
-          "key '"
-              + key
-              + "' contains a backslash, a folder separator on Windows that would make its"
-              + " segments ('..' among them) mean something else there; local keys use '/' only");
-    }
+    // A backslash is an ordinary character of a file name on the disks this store runs on: a key
+    // holding one ('..\\x') is one file name inside the root, as S3 allows such keys.
     if (key.endsWith("/")) {
       throw new InvalidKeyException(
           "key '" + key + "' ends with '/'; a local disk cannot hold a file named like a folder");

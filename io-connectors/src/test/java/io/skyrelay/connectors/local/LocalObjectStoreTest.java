@@ -84,17 +84,19 @@ class LocalObjectStoreTest {
   }
 
   @Test
-  void keysWithBackslashesOrControlCharactersAreRefusedWithWhatIsWrong() throws IOException {
+  void keysWithControlCharactersOrDriveLettersAreRefusedWithWhatIsWrongAndBackslashesStayInside()
+      throws IOException {
     LocalObjectStore store = new LocalObjectStore(root.resolve("store"));
-    for (String key : List.of("..\\outside", "a\\b.txt", "C:\\x")) {
-      InvalidKeyException e =
-          assertThrows(
-              InvalidKeyException.class,
-              () -> store.put(key, new ByteArrayInputStream(new byte[1]), 1, PutOptions.DEFAULT),
-              key);
-      assertTrue(
-          e.getMessage().contains("backslash") || e.getMessage().contains("absolute"),
-          e.getMessage());
+    InvalidKeyException drive =
+        assertThrows(
+            InvalidKeyException.class,
+            () -> store.put("C:\\x", new ByteArrayInputStream(new byte[1]), 1, PutOptions.DEFAULT));
+    assertTrue(drive.getMessage().contains("absolute"), drive.getMessage());
+    // A backslash is part of one file name, inside the root: '..\\outside' is not a way out.
+    for (String key : List.of("..\\outside", "a\\b.txt")) {
+      store.put(key, new ByteArrayInputStream(new byte[] {7}), 1, PutOptions.DEFAULT);
+      assertTrue(Files.isRegularFile(root.resolve("store").resolve(key)), key);
+      store.delete(key);
     }
     for (String key : List.of("bell\u0007.txt", "new\nline", "esc\u001b[31m", "del\u007f")) {
       InvalidKeyException e =

@@ -40,12 +40,13 @@ class ReplicateHostileKeysTest {
     refusedWith.put("../escape.txt", "would leave the store root");
     refusedWith.put("a/../../escape-deeper.txt", "would leave the store root");
     refusedWith.put("/absolute.txt", "is an absolute path");
-    refusedWith.put("win\\..\\..\\escape.txt", "contains a backslash");
     // Control characters that an S3 listing (XML 1.0) can carry; the others are refused by the
     // local store alike (LocalObjectStoreTest), but S3Proxy cannot list them.
     refusedWith.put("tab\tkey.txt", "control character U+0009");
     refusedWith.put("new\nline.txt", "control character U+000A");
-    List<String> good = List.of("good/one.txt", "good/two.txt", "top.txt");
+    // A backslash is part of one file name on the destination's disk: copied inside it.
+    List<String> good =
+        List.of("good/one.txt", "good/two.txt", "top.txt", "win\\..\\..\\inside.txt");
 
     try (S3ProxyServer server = S3ProxyServer.startInMemory();
         S3Client s3 = server.client()) {
@@ -64,8 +65,7 @@ class ReplicateHostileKeysTest {
         }
       }
       System.out.println("keys S3Proxy itself refuses: " + serverRefuses);
-      for (String mustReachTheCopy :
-          List.of("win\\..\\..\\escape.txt", "tab\tkey.txt", "new\nline.txt")) {
+      for (String mustReachTheCopy : List.of("tab\tkey.txt", "new\nline.txt")) {
         assertTrue(refusedWith.containsKey(mustReachTheCopy), mustReachTheCopy);
       }
       TreeSet<String> listed = new TreeSet<>();
