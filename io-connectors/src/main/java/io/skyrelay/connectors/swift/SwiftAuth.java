@@ -96,16 +96,7 @@ final class SwiftAuth {
             .header("X-Auth-Key", key)
             .GET()
             .build();
-    HttpResponse<String> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new TransientStoreException(
-          "authenticating with Swift at " + authUrl + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TransientStoreException("interrupted while authenticating with " + authUrl, e);
-    }
+    HttpResponse<String> response = exchange(http, request, "Swift");
     int status = response.statusCode();
     if (status == 401 || status == 403) {
       throw new AccessDeniedException(
@@ -153,5 +144,22 @@ final class SwiftAuth {
     }
     int slash = s.lastIndexOf('/');
     return s.substring(0, slash + 1) + SwiftPaths.encode(account);
+  }
+
+  /**
+   * Sends an authentication request; a failure to reach {@code service} is transient (the caller
+   * retries), and its message names the URL the request went to.
+   */
+  static HttpResponse<String> exchange(HttpClient http, HttpRequest request, String service) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new TransientStoreException(
+          "authenticating with " + service + " at " + request.uri() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransientStoreException(
+          "interrupted while authenticating with " + request.uri(), e);
+    }
   }
 }

@@ -83,16 +83,7 @@ record SwiftKeystone(
             .header("Accept", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body()))
             .build();
-    HttpResponse<String> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new TransientStoreException(
-          "authenticating with Keystone at " + url + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TransientStoreException("interrupted while authenticating with " + url, e);
-    }
+    HttpResponse<String> response = SwiftAuth.exchange(http, request, "Keystone");
     int status = response.statusCode();
     if (status == 401 || status == 403) {
       throw new AccessDeniedException(

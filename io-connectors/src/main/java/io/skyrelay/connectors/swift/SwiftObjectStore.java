@@ -284,14 +284,7 @@ public final class SwiftObjectStore implements ObjectStore {
     return retry(
         what,
         () -> {
-          HttpResponse<InputStream> r =
-              send(
-                  what,
-                  path(container, key),
-                  b -> b.method("HEAD", HttpRequest.BodyPublishers.noBody()),
-                  true,
-                  true);
-          discard(r);
+          HttpResponse<InputStream> r = headRequest(what, key);
           if (r.statusCode() == 404) {
             throw new ObjectNotFoundException(uri(key) + " does not exist");
           }
@@ -664,19 +657,25 @@ public final class SwiftObjectStore implements ObjectStore {
     return new BatchDeleteResult(deleted, failed);
   }
 
+  /** One HEAD of {@code key}, its (empty) body already read. */
+  private HttpResponse<InputStream> headRequest(String what, String key) {
+    HttpResponse<InputStream> r =
+        send(
+            what,
+            path(container, key),
+            b -> b.method("HEAD", HttpRequest.BodyPublishers.noBody()),
+            true,
+            true);
+    discard(r);
+    return r;
+  }
+
   private boolean isStaticLargeObject(String key) {
     String what = "reading the metadata of " + uri(key);
     return retry(
         what,
         () -> {
-          HttpResponse<InputStream> r =
-              send(
-                  what,
-                  path(container, key),
-                  b -> b.method("HEAD", HttpRequest.BodyPublishers.noBody()),
-                  true,
-                  true);
-          discard(r);
+          HttpResponse<InputStream> r = headRequest(what, key);
           return r.statusCode() / 100 == 2
               && r.headers()
                   .firstValue("X-Static-Large-Object")
