@@ -1,7 +1,6 @@
 package io.skyrelay.gateway;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.skyrelay.connectors.ObjectStore;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
 import io.skyrelay.gateway.archive.ArchiveTiers;
@@ -135,8 +134,7 @@ public final class Gateway implements AutoCloseable {
           Files.createDirectories(Path.of(uri.container()));
         }
         StoreLocation location = new StoreLocation(uri, StoreSettings.of(r.settings()), r.label());
-        ObjectStore store = location.open();
-        regions.put(r.label(), new RegionStore(r.label(), location, store));
+        regions.put(r.label(), RegionStore.open(r.label(), location));
         againOnce(() -> namespace.putRegion(r.label(), uri.toString()));
         labels.add(r.label());
       }

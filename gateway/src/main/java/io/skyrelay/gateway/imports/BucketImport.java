@@ -74,7 +74,8 @@ public final class BucketImport {
 
   /**
    * The key prefix inside the region's store of the location {@code from}, which must be inside
-   * that store: the same bucket or container (for {@code file://}, a folder under the region's).
+   * that store: the same bucket or container, under the region's prefix when it has one (for {@code
+   * file://}, a folder under the region's).
    *
    * @throws IllegalArgumentException when {@code from} is elsewhere
    */
@@ -97,8 +98,20 @@ public final class BucketImport {
         throw new IllegalArgumentException(
             from + " is not inside the region's store " + regionStore.containerOnly());
       }
-      prefix = from.prefix();
+      // The region's store is the part of the bucket under the region's prefix: physical keys,
+      // and so the import's prefix, are relative to it.
+      String regionPrefix = folder(regionStore.prefix());
+      prefix = folder(from.prefix());
+      if (!prefix.startsWith(regionPrefix)) {
+        throw new IllegalArgumentException(
+            from + " is not inside the region's store " + regionStore + " (outside its prefix)");
+      }
+      prefix = prefix.substring(regionPrefix.length());
     }
+    return folder(prefix);
+  }
+
+  private static String folder(String prefix) {
     return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
   }
 

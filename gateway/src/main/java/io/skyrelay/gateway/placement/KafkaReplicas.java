@@ -76,8 +76,9 @@ final class KafkaReplicas implements AutoCloseable {
    */
   void publish(ObjectVersion v, PhysicalCopy source, PhysicalCopy target, RegionStore from) {
     String sourceEtag = from.store().head(source.physicalKey()).etag();
-    // A copy's physical key is its key in the region's bucket, in every region alike.
-    String key = source.physicalKey();
+    // The event names the copy's key in the source region's bucket (its physical key under the
+    // region's prefix); the sync job writes the same physical key under the target's prefix.
+    String key = from.bucketKey(source.physicalKey());
     byte[] event =
         s3Event(
             from.location().uri().container(),

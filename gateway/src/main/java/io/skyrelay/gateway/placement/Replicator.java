@@ -186,7 +186,8 @@ public final class Replicator implements AutoCloseable {
     }
     try {
       ObjectCopier copier =
-          new ObjectCopier(from.store(), from.location(), to.store(), to.location(), true)
+          new ObjectCopier(
+                  from.store(), from.containerLocation(), to.store(), to.containerLocation(), true)
               .withoutMetadata();
       // Physical keys are the same in every region: the entry's key is the physical key. The
       // source's own ETag (an MD5 on disk and S3, not on Azure) makes the read conditional.

@@ -39,13 +39,11 @@ public final class GatewaySyncJob {
     }
     List<StoreLocation> locations = new ArrayList<>();
     for (RegionConfig r : gateway.regions()) {
-      // The gateway's physical keys are keys of the region's whole bucket: so are the mappings'.
-      StoreUri uri = StoreUri.parse(r.store());
+      // The gateway's physical keys are keys under the region's prefix (the whole bucket when it
+      // has none): an event's key relative to the source's prefix is the physical key, written
+      // under the destination's prefix.
       locations.add(
-          new StoreLocation(
-              StoreUri.parse(uri.scheme() + "://" + uri.container()),
-              StoreSettings.of(r.settings()),
-              r.label()));
+          new StoreLocation(StoreUri.parse(r.store()), StoreSettings.of(r.settings()), r.label()));
     }
     List<SyncMapping> mappings = new ArrayList<>();
     for (int s = 0; s < locations.size(); s++) {

@@ -14,6 +14,7 @@ import io.skyrelay.gateway.namespace.Namespace;
 import io.skyrelay.gateway.namespace.NamespaceDatabase;
 import io.skyrelay.gateway.namespace.NamespaceException;
 import io.skyrelay.gateway.namespace.VirtualBucket;
+import io.skyrelay.gateway.placement.RegionStore;
 import io.skyrelay.pipelines.common.ExitStatus;
 import io.skyrelay.transforms.replicate.StoreLocation;
 import java.io.PrintWriter;
@@ -151,7 +152,8 @@ final class ImportCommand implements Callable<Integer> {
       out.flush();
       BucketImport.Summary s;
       try (ObjectStore store =
-          new StoreLocation(regionUri, StoreSettings.of(r.settings()), r.label()).open()) {
+          RegionStore.openStore(
+              new StoreLocation(regionUri, StoreSettings.of(r.settings()), r.label()))) {
         s =
             new BucketImport(namespace, vb, region, store, prefix)
                 .run(
