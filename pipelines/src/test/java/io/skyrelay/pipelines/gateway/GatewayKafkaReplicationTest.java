@@ -134,10 +134,16 @@ class GatewayKafkaReplicationTest {
         PhysicalCopy westCopy =
             v.copies().stream().filter(c -> c.region().equals(WEST)).findFirst().orElseThrow();
 
-        // The copy is where the gateway looks for it (the same physical key as in east), with the
-        // source ETag Skyrelay's copier records.
+        // The copy is where the gateway looks for it (the same physical key as in east, under
+        // west's prefix copies/), with the source ETag Skyrelay's copier records; neither bucket
+        // holds anything outside its region's prefix.
+        for (String bucket : List.of("gw-east", "gw-west")) {
+          for (String k : keys(s3, bucket)) {
+            assertTrue(k.startsWith("copies/"), bucket + " holds " + k + " outside copies/");
+          }
+        }
         StoreLocation westStore =
-            new StoreLocation(StoreUri.parse("s3://gw-west"), s3.settings(), WEST);
+            new StoreLocation(StoreUri.parse("s3://gw-west/copies"), s3.settings(), WEST);
         try (ObjectStore store = westStore.open()) {
           ObjectInfo info = store.head(westStore.keyOf(westCopy.physicalKey()));
           assertEquals(data.length, info.size());
