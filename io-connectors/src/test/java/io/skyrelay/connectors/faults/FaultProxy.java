@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,6 +65,7 @@ public final class FaultProxy implements AutoCloseable {
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong injected = new AtomicLong();
+  private final Map<String, AtomicLong> injectedByCode = new ConcurrentHashMap<>();
   private volatile Duration delay = Duration.ZERO;
 
   private FaultProxy(URI target) throws IOException {
@@ -139,6 +142,12 @@ public final class FaultProxy implements AutoCloseable {
     return injected.get();
   }
 
+  /** Requests answered with the fault {@code code} so far ({@code "drop"} for dropped ones). */
+  public long injected(String code) {
+    AtomicLong n = injectedByCode.get(code);
+    return n == null ? 0 : n.get();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       long n = requests.incrementAndGet();
@@ -155,6 +164,7 @@ public final class FaultProxy implements AutoCloseable {
       if (f != null) {
         {
           injected.incrementAndGet();
+          injectedByCode.computeIfAbsent(f.code(), c -> new AtomicLong()).incrementAndGet();
           try (InputStream in = exchange.getRequestBody()) {
             in.transferTo(OutputStream.nullOutputStream());
           }
