@@ -17,11 +17,8 @@ import io.skyrelay.gateway.namespace.ObjectVersion;
 import io.skyrelay.gateway.namespace.PhysicalCopy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,32 +48,8 @@ class GatewayPlacementTest {
   private static final AccessKey KEY =
       new AccessKey("PLACEMENTTESTKEY", "placement-test-secret-4fQ2");
 
-  /** A clock that only moves when the test moves it. */
-  static final class TestClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   @TempDir static Path dir;
-  private static final TestClock clock = new TestClock();
+  private static final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private static GatewayConfig config;
   private static Gateway gateway;
   private static S3Client a;

@@ -6,16 +6,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves forward by hand (to let leases expire without waiting). */
-final class MutableClock extends Clock {
+/**
+ * A clock that only moves when a test moves it (to let leases expire and copies pass their TTL
+ * without waiting).
+ */
+public final class MutableClock extends Clock {
 
   private volatile Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
   }
 

@@ -12,6 +12,7 @@ import io.skyrelay.connectors.PutOptions;
 import io.skyrelay.connectors.StoreSettings;
 import io.skyrelay.connectors.StoreUri;
 import io.skyrelay.gateway.Gateway;
+import io.skyrelay.gateway.MutableClock;
 import io.skyrelay.gateway.config.GatewayConfig;
 import io.skyrelay.gateway.config.GatewayConfig.AccessKey;
 import io.skyrelay.gateway.config.GatewayConfig.ArchiveConfig;
@@ -24,11 +25,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,32 +48,8 @@ class AwsCliPlacementAndArchiveTest {
   private static final String WEST = "local:west";
   private static final AccessKey KEY = new AccessKey("CLIPLACEMENTKEY", "cli-placement-secret-7Rq");
 
-  /** A clock that only moves when the test moves it. */
-  private static final class TestClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   @TempDir static Path dir;
-  private static final TestClock clock = new TestClock();
+  private static final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private static final ObjectMapper JSON = new ObjectMapper();
   private static Gateway gateway;
   private static ClientProcess cli;
